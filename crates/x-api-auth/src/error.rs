@@ -1,0 +1,132 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+use crate::api_error::ApiError;
+
+/// Everything that can go wrong, typed so that callers (and the Python and
+/// Node bindings) can react to each case. No message ever contains a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required setting is missing, e.g. an environment variable.
+    #[error("missing configuration: {name} {reason}")]
+    MissingConfig {
+        /// What is missing (an environment variable name, a field).
+        name: String,
+        /// Why it counts as missing ("is not set", "is empty").
+        reason: &'static str,
+    },
+
+    /// An argument was malformed: the message says which one and why.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument at fault.
+        field: &'static str,
+        /// What is wrong with it (never its value when it is a secret).
+        reason: String,
+    },
+
+    /// X (or the sandbox) answered with an error.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The `state` on the OAuth 2.0 redirect is not the one this authorization
+    /// sent: the callback may be forged (CSRF) or belong to another login.
+    #[error(
+        "state mismatch: the redirect's state is not the one this authorization sent; restart the login (possible CSRF or a stale session)"
+    )]
+    StateMismatch,
+
+    /// The `oauth_token` on the OAuth 1.0a callback is not the request token
+    /// this flow obtained.
+    #[error(
+        "oauth_token mismatch: the callback belongs to another request token; restart the login"
+    )]
+    TokenMismatch,
+
+    /// The user pressed "Cancel"/"Deny" on X's consent page.
+    #[error("the user denied the authorization{}", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    AccessDenied {
+        /// X's `error_description`, when it sent one.
+        description: Option<String>,
+    },
+
+    /// A successful HTTP response whose body is not what the protocol says it
+    /// must be (a missing field, a wrong `token_type`, an unconfirmed callback).
+    #[error("unexpected response (HTTP {status}): {reason}")]
+    UnexpectedResponse {
+        /// The HTTP status of the response.
+        status: u16,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn unexpected(status: u16, reason: impl Into<String>) -> Self {
+        Error::UnexpectedResponse {
+            status,
+            reason: reason.into(),
+        }
+    }
+
+    /// The X API error behind this error, if X answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// Checks that a value that will reach an HTTP header holds no control
+/// character (CR and LF above all: header injection).
+pub(crate) fn check_header_safe(field: &'static str, value: &str) -> Result<(), Error> {
+    match value.bytes().position(|b| b.is_ascii_control()) {
+        None => Ok(()),
+        Some(i) => Err(Error::invalid_input(
+            field,
+            format!(
+                "contains a control character (CR, LF, tab or similar) at byte {i}; header values cannot carry it"
+            ),
+        )),
+    }
+}
+
+/// Checks that a required value is not empty.
+pub(crate) fn check_not_empty(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        Err(Error::invalid_input(field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The crate's `Result`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Shows a string that may be long (a response body) cut to `max` characters.
+pub(crate) struct Truncated<'a>(pub &'a str, pub usize);
+
+impl fmt::Display for Truncated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(self.1) {
+            None => f.write_str(self.0),
+            Some((i, _)) => write!(f, "{}…", &self.0[..i]),
+        }
+    }
+}

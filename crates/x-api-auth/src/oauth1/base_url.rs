@@ -1,0 +1,158 @@
+//! The base string URI of RFC 5849 §3.4.1.2: scheme and host lowercased,
+//! default port dropped, query and fragment removed.
+
+use crate::error::{Error, Result};
+
+/// A request URL split into the normalised base URI and its raw query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SplitUrl<'a> {
+    /// `scheme://host[:port]/path`, normalised.
+    pub base: String,
+    /// The query without `?` (empty when there is none).
+    pub query: &'a str,
+}
+
+fn bad_url(reason: impl Into<String>) -> Error {
+    Error::invalid_input("url", reason)
+}
+
+/// Bytes the `url` crate (and so reqwest) percent-encodes in a path: encoding
+/// them here keeps the signed URI equal to the one sent.
+fn path_needs_encoding(b: u8) -> bool {
+    b >= 0x80 || matches!(b, b' ' | b'"' | b'<' | b'>' | b'`' | b'{' | b'}')
+}
+
+/// Splits and normalises an absolute http(s) URL.
+pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
+    if let Some(i) = url.bytes().position(|b| b.is_ascii_control()) {
+        return Err(bad_url(format!(
+            "contains a control character (CR, LF, tab or similar) at byte {i}"
+        )));
+    }
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad_url("must be an absolute http:// or https:// URL"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => "443",
+        "http" => "80",
+        _ => return Err(bad_url("must be an absolute http:// or https:// URL")),
+    };
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path_and_query) = rest.split_at(authority_end);
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (path_and_query, ""),
+    };
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = split_port(host_port)?;
+    if host.is_empty() {
+        return Err(bad_url("has no host"));
+    }
+    if !host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':'))
+    {
+        return Err(bad_url(
+            "host has characters that are not allowed (use the ASCII/punycode form)",
+        ));
+    }
+    if path.contains('\\') {
+        return Err(bad_url("path contains a backslash"));
+    }
+
+    let mut base = String::with_capacity(url.len() + 8);
+    base.push_str(&scheme);
+    base.push_str("://");
+    base.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    if let Some(port) = port.filter(|p| *p != default_port) {
+        base.push(':');
+        base.push_str(port);
+    }
+    if path.is_empty() {
+        base.push('/');
+    } else if path.bytes().any(path_needs_encoding) {
+        for &b in path.as_bytes() {
+            if path_needs_encoding(b) {
+                base.push_str(&format!("%{b:02X}"));
+            } else {
+                base.push(b as char);
+            }
+        }
+    } else {
+        base.push_str(path);
+    }
+    Ok(SplitUrl { base, query })
+}
+
+fn split_port(host_port: &str) -> Result<(&str, Option<&str>)> {
+    // An IPv6 literal keeps its colons inside brackets.
+    let colon = match host_port.rfind(']') {
+        Some(close) => host_port[close..].find(':').map(|i| close + i),
+        None => host_port.rfind(':'),
+    };
+    let Some(colon) = colon else {
+        return Ok((host_port, None));
+    };
+    let (host, port) = (&host_port[..colon], &host_port[colon + 1..]);
+    if port.is_empty() {
+        return Ok((host, None));
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok((host, Some(port.trim_start_matches('0'))))
+        }
+        _ => Err(bad_url("port must be a number from 1 to 65535")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(url: &str) -> String {
+        split_url(url).unwrap().base
+    }
+
+    #[test]
+    fn normalises_like_rfc_5849() {
+        assert_eq!(
+            base("HTTPS://API.X.com:443/1.1/statuses/update.json?a=b#frag"),
+            "https://api.x.com/1.1/statuses/update.json"
+        );
+        assert_eq!(
+            base("http://example.com:80/r%20v/X?id=123"),
+            "http://example.com/r%20v/X"
+        );
+        assert_eq!(
+            base("https://www.example.net:8080/?q=1"),
+            "https://www.example.net:8080/"
+        );
+        assert_eq!(base("http://example.com"), "http://example.com/");
+        assert_eq!(base("http://user:pw@example.com/p"), "http://example.com/p");
+        assert_eq!(base("http://[::1]:8080/p"), "http://[::1]:8080/p");
+        assert_eq!(base("http://127.0.0.1:080/p"), "http://127.0.0.1/p");
+        assert_eq!(
+            base("https://api.x.com/2/users/by/username/ünï"),
+            "https://api.x.com/2/users/by/username/%C3%BCn%C3%AF"
+        );
+        assert_eq!(split_url("https://a.b/c?x=1&y#z").unwrap().query, "x=1&y");
+    }
+
+    #[test]
+    fn rejects_what_cannot_be_signed() {
+        for bad in [
+            "api.x.com/2/tweets",
+            "ftp://api.x.com/",
+            "https:///path",
+            "https://api.x.com:99999/",
+            "https://api.x.com:12a/",
+            "https://api.x.com/\r\nHost: evil",
+            "https://exämple.com/",
+            "",
+        ] {
+            assert!(split_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! OAuth 1.0a: the signer and the pure parts of the 3-legged flow.
+
+mod base_url;
+mod sign;
+mod three_legged;
+
+pub use sign::{
+    OAuth1, SignableRequest, SignatureMethod, SignedRequest, parse_authorization_header,
+};
+pub(crate) use three_legged::callback_query as three_legged_callback_query;
+pub use three_legged::{
+    AccessTokenResponse, RequestToken, authenticate_url, authorize_url, parse_callback,
+};

@@ -1,0 +1,644 @@
+//! The OAuth 1.0a signer (RFC 5849 §3): pure, with the clock and the nonce
+//! injectable.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+use super::base_url::split_url;
+use crate::clock::{Clock, SystemClock};
+use crate::credentials::{AccessToken, ConsumerKeys};
+use crate::encode::{
+    form_decode_component, is_unreserved_str, percent_encode, percent_encode_into,
+    percent_encode_twice_into,
+};
+use crate::error::{Error, Result, check_header_safe};
+
+/// How the signature is computed. X accepts only HMAC-SHA1; the other two are
+/// RFC 5849's, for other servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SignatureMethod {
+    /// `HMAC-SHA1`, the method X requires.
+    #[default]
+    HmacSha1,
+    /// `HMAC-SHA256`.
+    HmacSha256,
+    /// `PLAINTEXT`: the signature is the signing key itself (only over TLS).
+    Plaintext,
+}
+
+impl SignatureMethod {
+    /// The `oauth_signature_method` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureMethod::HmacSha1 => "HMAC-SHA1",
+            SignatureMethod::HmacSha256 => "HMAC-SHA256",
+            SignatureMethod::Plaintext => "PLAINTEXT",
+        }
+    }
+}
+
+impl fmt::Display for SignatureMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SignatureMethod {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_uppercase().as_str() {
+            "HMAC-SHA1" => Ok(SignatureMethod::HmacSha1),
+            "HMAC-SHA256" => Ok(SignatureMethod::HmacSha256),
+            "PLAINTEXT" => Ok(SignatureMethod::Plaintext),
+            _ => Err(Error::invalid_input(
+                "signature method",
+                "must be HMAC-SHA1, HMAC-SHA256 or PLAINTEXT",
+            )),
+        }
+    }
+}
+
+/// One HTTP request to sign: method, URL (its query is signed), form body
+/// parameters (signed), and the optional OAuth parameters of the 3-legged
+/// flow.
+///
+/// A JSON or multipart body is never signed: do not pass it here.
+#[derive(Debug, Clone, Default)]
+pub struct SignableRequest<'a> {
+    method: Cow<'a, str>,
+    url: Cow<'a, str>,
+    form: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    form_body: Option<Cow<'a, str>>,
+    callback: Option<Cow<'a, str>>,
+    verifier: Option<Cow<'a, str>>,
+    nonce: Option<Cow<'a, str>>,
+    timestamp: Option<u64>,
+}
+
+impl<'a> SignableRequest<'a> {
+    /// A request with this method and absolute URL (query included).
+    pub fn new(method: impl Into<Cow<'a, str>>, url: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            method: method.into(),
+            url: url.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds decoded `application/x-www-form-urlencoded` body parameters.
+    pub fn form<K, V>(mut self, pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<Cow<'a, str>>,
+        V: Into<Cow<'a, str>>,
+    {
+        self.form
+            .extend(pairs.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// Sets an already encoded `application/x-www-form-urlencoded` body; it
+    /// is decoded strictly (bad percent-encoding is an error).
+    pub fn form_body(mut self, body: impl Into<Cow<'a, str>>) -> Self {
+        self.form_body = Some(body.into());
+        self
+    }
+
+    /// Sets `oauth_callback` (a URL, or `oob` for PIN mode): request token only.
+    pub fn callback(mut self, callback: impl Into<Cow<'a, str>>) -> Self {
+        self.callback = Some(callback.into());
+        self
+    }
+
+    /// Sets `oauth_verifier`: access token only.
+    pub fn verifier(mut self, verifier: impl Into<Cow<'a, str>>) -> Self {
+        self.verifier = Some(verifier.into());
+        self
+    }
+
+    /// Fixes the nonce (tests and vectors only: a nonce must never repeat).
+    pub fn nonce(mut self, nonce: impl Into<Cow<'a, str>>) -> Self {
+        self.nonce = Some(nonce.into());
+        self
+    }
+
+    /// Fixes the timestamp (Unix seconds) instead of reading the clock.
+    pub fn timestamp(mut self, timestamp: u64) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+}
+
+/// The result of signing: the header to send and what went into it.
+///
+/// `Debug` redacts the header and the signature: with PLAINTEXT the
+/// signature is the secrets themselves.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedRequest {
+    /// The `Authorization` header value (`OAuth oauth_consumer_key="…", …`).
+    pub authorization: String,
+    /// The `oauth_signature` value, not percent-encoded.
+    pub signature: String,
+    /// The signature base string (holds no secret).
+    pub base_string: String,
+    /// The nonce used.
+    pub nonce: String,
+    /// The timestamp used.
+    pub timestamp: u64,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("authorization", &"[redacted]")
+            .field("signature", &"[redacted]")
+            .field("base_string", &self.base_string)
+            .field("nonce", &self.nonce)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+/// An OAuth 1.0a signer for one app and, optionally, one user's access token.
+///
+/// ```
+/// use x_api_auth::{AccessToken, ConsumerKeys, OAuth1, SignableRequest};
+/// let oauth1 = OAuth1::new(ConsumerKeys::new(
+///     "xvz1evFS4wEEPTGEFPHBog",
+///     "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+/// )?)
+/// .with_token(AccessToken::new(
+///     "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+///     "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+/// )?);
+/// let signed = oauth1.sign(
+///     &SignableRequest::new("POST", "https://api.x.com/1.1/statuses/update.json?include_entities=true")
+///         .form([("status", "Hello Ladies + Gentlemen, a signed OAuth request!")])
+///         .nonce("kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg")
+///         .timestamp(1318622958),
+/// )?;
+/// assert_eq!(signed.signature, "Ls93hJiZbQ3akF3HF3x1Bz8/zU4=");
+/// assert!(signed.authorization.starts_with("OAuth oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\""));
+/// # Ok::<(), x_api_auth::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct OAuth1 {
+    consumer: ConsumerKeys,
+    consumer_key_encoded: String,
+    token: Option<AccessToken>,
+    token_encoded: Option<String>,
+    signature_method: SignatureMethod,
+    realm: Option<String>,
+    include_version: bool,
+    signing_key: Arc<Zeroizing<String>>,
+    clock: Arc<dyn Clock>,
+    rng: SystemRandom,
+}
+
+impl fmt::Debug for OAuth1 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth1")
+            .field("consumer", &self.consumer)
+            .field("token", &self.token)
+            .field("signature_method", &self.signature_method)
+            .field("realm", &self.realm)
+            .finish_non_exhaustive()
+    }
+}
+
+fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<Zeroizing<String>> {
+    let mut key = Zeroizing::new(String::with_capacity(96));
+    percent_encode_into(consumer.secret().secret(), &mut key);
+    key.push('&');
+    if let Some(token) = token {
+        percent_encode_into(token.secret().secret(), &mut key);
+    }
+    Arc::new(key)
+}
+
+/// Parameters in one buffer, each key and value encoded twice (as they
+/// appear in the base string): each entry is (key start, key end = value
+/// start, value end) into `buf`.
+struct Params {
+    buf: String,
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl Params {
+    fn with_capacity(bytes: usize, count: usize) -> Self {
+        Self {
+            buf: String::with_capacity(bytes),
+            spans: Vec::with_capacity(count),
+        }
+    }
+
+    /// Adds a decoded parameter.
+    fn push(&mut self, key: &str, value: &str) {
+        let start = self.buf.len();
+        percent_encode_twice_into(key, &mut self.buf);
+        let key_end = self.buf.len();
+        percent_encode_twice_into(value, &mut self.buf);
+        self.spans.push((start, key_end, self.buf.len()));
+    }
+
+    /// Adds a parameter whose key needs no encoding and whose value is
+    /// already encoded once.
+    fn push_encoded(&mut self, key: &str, encoded_value: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(key);
+        let key_end = self.buf.len();
+        push_reencoded(&mut self.buf, encoded_value);
+        self.spans.push((start, key_end, self.buf.len()));
+    }
+
+    fn key(&self, span: (usize, usize, usize)) -> &str {
+        &self.buf[span.0..span.1]
+    }
+
+    fn value(&self, span: (usize, usize, usize)) -> &str {
+        &self.buf[span.1..span.2]
+    }
+
+    /// Sorts by encoded key, then by encoded value (RFC 5849 §3.4.1.3.2);
+    /// the twice-encoded forms sort alike.
+    fn sort(&mut self) {
+        let buf = &self.buf;
+        self.spans.sort_unstable_by(|a, b| {
+            buf[a.0..a.1]
+                .cmp(&buf[b.0..b.1])
+                .then_with(|| buf[a.1..a.2].cmp(&buf[b.1..b.2]))
+        });
+    }
+}
+
+/// Appends already percent-encoded text encoded once more: only `%` changes.
+fn push_reencoded(out: &mut String, encoded: &str) {
+    if !encoded.contains('%') {
+        out.push_str(encoded);
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in encoded.as_bytes().iter().enumerate() {
+        if b == b'%' {
+            out.push_str(&encoded[start..i]);
+            out.push_str("%25");
+            start = i + 1;
+        }
+    }
+    out.push_str(&encoded[start..]);
+}
+
+/// The percent-encoding of `value`, borrowed when nothing needs encoding.
+fn encoded(value: &str) -> Cow<'_, str> {
+    if is_unreserved_str(value) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(percent_encode(value))
+    }
+}
+
+/// A nonce: 32 random bytes, base64, with every non-alphanumeric character
+/// removed (X's recipe).
+fn generate_nonce(rng: &SystemRandom) -> Result<String> {
+    let mut bytes = [0u8; 32];
+    rng.fill(&mut bytes)
+        .map_err(|_| Error::invalid_input("nonce", "the system random number generator failed"))?;
+    let mut nonce = BASE64.encode(bytes);
+    nonce.retain(|c| c.is_ascii_alphanumeric());
+    Ok(nonce)
+}
+
+impl OAuth1 {
+    /// A signer with the app's consumer keys only (request token, app-level
+    /// calls).
+    pub fn new(consumer: ConsumerKeys) -> Self {
+        let signing_key = signing_key(&consumer, None);
+        Self {
+            consumer_key_encoded: percent_encode(consumer.key()),
+            consumer,
+            token: None,
+            token_encoded: None,
+            signature_method: SignatureMethod::HmacSha1,
+            realm: None,
+            include_version: true,
+            signing_key,
+            clock: Arc::new(SystemClock),
+            rng: SystemRandom::new(),
+        }
+    }
+
+    /// Signs as the user of this access token (or with a temporary request
+    /// token during the 3-legged flow).
+    pub fn with_token(mut self, token: AccessToken) -> Self {
+        self.signing_key = signing_key(&self.consumer, Some(&token));
+        self.token_encoded = Some(percent_encode(token.token()));
+        self.token = Some(token);
+        self
+    }
+
+    /// Chooses the signature method (HMAC-SHA1 by default, as X requires).
+    pub fn with_signature_method(mut self, method: SignatureMethod) -> Self {
+        self.signature_method = method;
+        self
+    }
+
+    /// Adds `realm` to the header (it is never signed).
+    pub fn with_realm(mut self, realm: impl Into<String>) -> Result<Self> {
+        let realm = realm.into();
+        check_header_safe("realm", &realm)?;
+        self.realm = Some(realm);
+        Ok(self)
+    }
+
+    /// Whether to send `oauth_version="1.0"` (on by default; the parameter
+    /// is optional in RFC 5849 and X's examples always send it).
+    pub fn with_version_param(mut self, include: bool) -> Self {
+        self.include_version = include;
+        self
+    }
+
+    /// Reads timestamps from this clock instead of the system's.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The app's consumer keys.
+    pub fn consumer(&self) -> &ConsumerKeys {
+        &self.consumer
+    }
+
+    /// The access token, if any.
+    pub fn token(&self) -> Option<&AccessToken> {
+        self.token.as_ref()
+    }
+
+    /// The signature method.
+    pub fn signature_method(&self) -> SignatureMethod {
+        self.signature_method
+    }
+
+    /// Signs a request and returns only the `Authorization` header value.
+    pub fn authorization_header(&self, request: &SignableRequest<'_>) -> Result<String> {
+        Ok(self.sign(request)?.authorization)
+    }
+
+    /// Signs a request.
+    pub fn sign(&self, request: &SignableRequest<'_>) -> Result<SignedRequest> {
+        let method = normalise_method(&request.method)?;
+        let url = split_url(&request.url)?;
+        let nonce = match &request.nonce {
+            Some(n) => {
+                if n.is_empty() || !n.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(Error::invalid_input(
+                        "nonce",
+                        "must be non-empty printable ASCII",
+                    ));
+                }
+                n.clone().into_owned()
+            }
+            None => generate_nonce(&self.rng)?,
+        };
+        let timestamp = match request.timestamp {
+            Some(0) => return Err(Error::invalid_input("timestamp", "must be positive")),
+            Some(t) => t,
+            None => self.clock.unix_seconds(),
+        };
+        let timestamp_str = timestamp.to_string();
+        if let Some(c) = &request.callback {
+            check_header_safe("oauth_callback", c)?;
+        }
+        if let Some(v) = &request.verifier {
+            check_header_safe("oauth_verifier", v)?;
+        }
+
+        let form_len: usize = request.form.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let mut params = Params::with_capacity(
+            320 + url.query.len()
+                + request.form_body.as_ref().map_or(0, |b| b.len())
+                + form_len * 3,
+            12 + request.form.len(),
+        );
+        for (k, v) in &request.form {
+            params.push(k, v);
+        }
+        let sources = [
+            ("URL query", Some(url.query)),
+            ("form body", request.form_body.as_deref()),
+        ];
+        for (what, source) in sources {
+            let Some(source) = source else { continue };
+            for segment in source.split('&').filter(|s| !s.is_empty()) {
+                let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
+                params.push(
+                    &form_decode_component(k, what)?,
+                    &form_decode_component(v, what)?,
+                );
+            }
+        }
+        let oauth = self.oauth_params(&nonce, &timestamp_str, request);
+        for (k, v) in oauth.iter().flatten() {
+            params.push_encoded(k, v);
+        }
+        params.sort();
+
+        let mut base_string = String::with_capacity(
+            method.len() + url.base.len() * 2 + params.buf.len() + params.spans.len() * 6,
+        );
+        base_string.push_str(&method);
+        base_string.push('&');
+        percent_encode_into(&url.base, &mut base_string);
+        base_string.push('&');
+        for (i, &span) in params.spans.iter().enumerate() {
+            if i > 0 {
+                base_string.push_str("%26");
+            }
+            base_string.push_str(params.key(span));
+            base_string.push_str("%3D");
+            base_string.push_str(params.value(span));
+        }
+
+        let signature = self.compute_signature(&base_string);
+        let authorization = self.header(&oauth, &signature);
+        Ok(SignedRequest {
+            authorization,
+            signature,
+            base_string,
+            nonce,
+            timestamp,
+        })
+    }
+
+    /// The `oauth_*` protocol parameters other than the signature, in
+    /// alphabetical order, their values percent-encoded.
+    fn oauth_params<'s>(
+        &'s self,
+        nonce: &'s str,
+        timestamp: &'s str,
+        request: &'s SignableRequest<'_>,
+    ) -> [Option<(&'static str, Cow<'s, str>)>; 8] {
+        [
+            request
+                .callback
+                .as_deref()
+                .map(|c| ("oauth_callback", encoded(c))),
+            Some((
+                "oauth_consumer_key",
+                Cow::Borrowed(self.consumer_key_encoded.as_str()),
+            )),
+            Some(("oauth_nonce", encoded(nonce))),
+            Some((
+                "oauth_signature_method",
+                Cow::Borrowed(self.signature_method.as_str()),
+            )),
+            Some(("oauth_timestamp", Cow::Borrowed(timestamp))),
+            self.token_encoded
+                .as_deref()
+                .map(|t| ("oauth_token", Cow::Borrowed(t))),
+            request
+                .verifier
+                .as_deref()
+                .map(|v| ("oauth_verifier", encoded(v))),
+            self.include_version
+                .then_some(("oauth_version", Cow::Borrowed("1.0"))),
+        ]
+    }
+
+    fn compute_signature(&self, base_string: &str) -> String {
+        let key = self.signing_key.as_bytes();
+        match self.signature_method {
+            SignatureMethod::HmacSha1 => {
+                // RustCrypto's SHA-1 uses the CPU's SHA instructions (about 4x
+                // ring's legacy SHA-1 here); HMAC accepts keys of any length.
+                let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+                mac.update(base_string.as_bytes());
+                BASE64.encode(mac.finalize().into_bytes())
+            }
+            SignatureMethod::HmacSha256 => {
+                let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+                BASE64.encode(ring::hmac::sign(&key, base_string.as_bytes()))
+            }
+            SignatureMethod::Plaintext => self.signing_key.as_str().to_owned(),
+        }
+    }
+
+    fn header(&self, oauth: &[Option<(&'static str, Cow<'_, str>)>; 8], signature: &str) -> String {
+        let mut header = String::with_capacity(360);
+        header.push_str("OAuth ");
+        if let Some(realm) = &self.realm {
+            header.push_str("realm=\"");
+            percent_encode_into(realm, &mut header);
+            header.push_str("\", ");
+        }
+        let mut first = true;
+        let mut entry = |header: &mut String, key: &str, encoded_value: &str| {
+            if !first {
+                header.push_str(", ");
+            }
+            first = false;
+            header.push_str(key);
+            header.push_str("=\"");
+            header.push_str(encoded_value);
+            header.push('"');
+        };
+        // oauth_signature sorts between oauth_nonce and oauth_signature_method.
+        for (k, v) in oauth[..3].iter().flatten() {
+            entry(&mut header, k, v);
+        }
+        entry(&mut header, "oauth_signature", &percent_encode(signature));
+        for (k, v) in oauth[3..].iter().flatten() {
+            entry(&mut header, k, v);
+        }
+        header
+    }
+}
+
+/// The method in uppercase; it must be an HTTP token of letters.
+fn normalise_method(method: &str) -> Result<Cow<'_, str>> {
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Error::invalid_input(
+            "method",
+            "must be an HTTP method such as GET or POST",
+        ));
+    }
+    Ok(if method.bytes().all(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(method)
+    } else {
+        Cow::Owned(method.to_ascii_uppercase())
+    })
+}
+
+/// Parses an `OAuth …` Authorization header into its decoded parameters
+/// (realm included). Useful to inspect what was signed.
+///
+/// ```
+/// use x_api_auth::oauth1::parse_authorization_header;
+/// let params = parse_authorization_header(r#"OAuth realm="x", oauth_nonce="a%2Bb", oauth_version="1.0""#)?;
+/// assert_eq!(params[1], ("oauth_nonce".to_string(), "a+b".to_string()));
+/// # Ok::<(), x_api_auth::Error>(())
+/// ```
+pub fn parse_authorization_header(header: &str) -> Result<Vec<(String, String)>> {
+    let rest = header
+        .strip_prefix("OAuth ")
+        .ok_or_else(|| Error::invalid_input("authorization header", "must start with 'OAuth '"))?;
+    let mut out = Vec::new();
+    for part in rest.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let (k, v) = part.split_once('=').ok_or_else(|| {
+            Error::invalid_input("authorization header", "a parameter has no '='")
+        })?;
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .ok_or_else(|| Error::invalid_input("authorization header", "values must be quoted"))?;
+        out.push((
+            form_decode_component(k, "authorization header")?.into_owned(),
+            form_decode_component(v, "authorization header")?.into_owned(),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonce_is_alphanumeric_and_long() {
+        let rng = SystemRandom::new();
+        let a = generate_nonce(&rng).unwrap();
+        let b = generate_nonce(&rng).unwrap();
+        assert!(
+            a.len() >= 32 && a.bytes().all(|b| b.is_ascii_alphanumeric()),
+            "{a}"
+        );
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn reencode() {
+        let mut s = String::new();
+        push_reencoded(&mut s, "a%20b%2C");
+        assert_eq!(s, "a%2520b%252C");
+    }
+
+    #[test]
+    fn method_is_validated() {
+        assert!(normalise_method("").is_err());
+        assert!(normalise_method("PO ST").is_err());
+        assert_eq!(normalise_method("post").unwrap(), "POST");
+    }
+}

@@ -1,0 +1,15 @@
+//! OAuth 2.0 at X: Authorization Code with PKCE for users, client
+//! credentials for app-only bearer tokens. Everything here is pure: it builds
+//! URLs and request bodies and parses responses; the flows send them.
+
+mod authorize;
+mod pkce;
+mod scope;
+mod token_request;
+mod token_response;
+
+pub use authorize::{AuthorizeUrl, DEFAULT_AUTHORIZE_ENDPOINT, parse_authorization_callback};
+pub use pkce::{PkceChallenge, PkceMethod};
+pub use scope::Scope;
+pub use token_request::{TokenRequest, TokenTypeHint, basic_authorization};
+pub use token_response::{parse_bearer_response, parse_revoke_response, parse_token_response};

@@ -1,0 +1,10 @@
+//! The integration tests of the core crate, in one binary.
+
+#![allow(clippy::unwrap_used)]
+
+mod bad_input;
+mod differential;
+mod properties;
+mod secrets_never_leak;
+mod support;
+mod vectors;
