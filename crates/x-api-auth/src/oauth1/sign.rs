@@ -387,13 +387,33 @@ impl OAuth1 {
         self.signature_method
     }
 
-    /// Signs a request and returns only the `Authorization` header value.
+    /// Signs a request and returns only the `Authorization` header value
+    /// (the fast path: the base string goes straight into the MAC).
     pub fn authorization_header(&self, request: &SignableRequest<'_>) -> Result<String> {
-        Ok(self.sign(request)?.authorization)
+        Ok(self.sign_into(request, None)?.0)
     }
 
     /// Signs a request.
     pub fn sign(&self, request: &SignableRequest<'_>) -> Result<SignedRequest> {
+        let mut base_string = String::with_capacity(512);
+        let (authorization, signature, nonce, timestamp) =
+            self.sign_into(request, Some(&mut base_string))?;
+        Ok(SignedRequest {
+            authorization,
+            signature,
+            base_string,
+            nonce: nonce.into_owned(),
+            timestamp,
+        })
+    }
+
+    /// Signs `request`, writing the base string to `base_string` when given.
+    /// Returns the header, the signature, the nonce and the timestamp.
+    fn sign_into<'r>(
+        &self,
+        request: &'r SignableRequest<'_>,
+        mut base_string: Option<&mut String>,
+    ) -> Result<(String, String, Cow<'r, str>, u64)> {
         let method = normalise_method(&request.method)?;
         let url = split_url(&request.url)?;
         let nonce = match &request.nonce {
@@ -404,9 +424,9 @@ impl OAuth1 {
                         "must be non-empty printable ASCII",
                     ));
                 }
-                n.clone().into_owned()
+                Cow::Borrowed(n.as_ref())
             }
-            None => generate_nonce(&self.rng)?,
+            None => Cow::Owned(generate_nonce(&self.rng)?),
         };
         let timestamp = match request.timestamp {
             Some(0) => return Err(Error::invalid_input("timestamp", "must be positive")),
@@ -451,31 +471,28 @@ impl OAuth1 {
         }
         params.sort();
 
-        let mut base_string = String::with_capacity(
-            method.len() + url.base.len() * 2 + params.buf.len() + params.spans.len() * 6,
-        );
-        base_string.push_str(&method);
-        base_string.push('&');
-        percent_encode_into(&url.base, &mut base_string);
-        base_string.push('&');
+        let mut mac = Signing::new(self.signature_method, self.signing_key.as_bytes());
+        let mut emit = |part: &str| {
+            mac.update(part);
+            if let Some(b) = base_string.as_deref_mut() {
+                b.push_str(part);
+            }
+        };
+        emit(&method);
+        emit("&");
+        emit(&percent_encode(&url.base));
+        emit("&");
         for (i, &span) in params.spans.iter().enumerate() {
             if i > 0 {
-                base_string.push_str("%26");
+                emit("%26");
             }
-            base_string.push_str(params.key(span));
-            base_string.push_str("%3D");
-            base_string.push_str(params.value(span));
+            emit(params.key(span));
+            emit("%3D");
+            emit(params.value(span));
         }
-
-        let signature = self.compute_signature(&base_string);
+        let signature = mac.finish(&self.signing_key);
         let authorization = self.header(&oauth, &signature);
-        Ok(SignedRequest {
-            authorization,
-            signature,
-            base_string,
-            nonce,
-            timestamp,
-        })
+        Ok((authorization, signature, nonce, timestamp))
     }
 
     /// The `oauth_*` protocol parameters other than the signature, in
@@ -513,25 +530,6 @@ impl OAuth1 {
         ]
     }
 
-    fn compute_signature(&self, base_string: &str) -> String {
-        let key = self.signing_key.as_bytes();
-        match self.signature_method {
-            SignatureMethod::HmacSha1 => {
-                // RustCrypto's SHA-1 uses the CPU's SHA instructions (about 4x
-                // ring's legacy SHA-1 here); HMAC accepts keys of any length.
-                let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
-                    .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-                mac.update(base_string.as_bytes());
-                BASE64.encode(mac.finalize().into_bytes())
-            }
-            SignatureMethod::HmacSha256 => {
-                let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
-                BASE64.encode(ring::hmac::sign(&key, base_string.as_bytes()))
-            }
-            SignatureMethod::Plaintext => self.signing_key.as_str().to_owned(),
-        }
-    }
-
     fn header(&self, oauth: &[Option<(&'static str, Cow<'_, str>)>; 8], signature: &str) -> String {
         let mut header = String::with_capacity(360);
         header.push_str("OAuth ");
@@ -560,6 +558,46 @@ impl OAuth1 {
             entry(&mut header, k, v);
         }
         header
+    }
+}
+
+/// A signature being computed over the base string as it is written.
+enum Signing {
+    // RustCrypto's SHA-1 uses the CPU's SHA instructions (about 4x ring's
+    // legacy SHA-1 here); HMAC accepts keys of any length.
+    HmacSha1(Hmac<sha1::Sha1>),
+    HmacSha256(Box<ring::hmac::Context>),
+    Plaintext,
+}
+
+impl Signing {
+    fn new(method: SignatureMethod, key: &[u8]) -> Self {
+        match method {
+            SignatureMethod::HmacSha1 => Signing::HmacSha1(
+                <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length")),
+            ),
+            SignatureMethod::HmacSha256 => Signing::HmacSha256(Box::new(
+                ring::hmac::Context::with_key(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key)),
+            )),
+            SignatureMethod::Plaintext => Signing::Plaintext,
+        }
+    }
+
+    fn update(&mut self, part: &str) {
+        match self {
+            Signing::HmacSha1(mac) => mac.update(part.as_bytes()),
+            Signing::HmacSha256(context) => context.update(part.as_bytes()),
+            Signing::Plaintext => {}
+        }
+    }
+
+    fn finish(self, signing_key: &str) -> String {
+        match self {
+            Signing::HmacSha1(mac) => BASE64.encode(mac.finalize().into_bytes()),
+            Signing::HmacSha256(context) => BASE64.encode(context.sign()),
+            Signing::Plaintext => signing_key.to_owned(),
+        }
     }
 }
 
