@@ -52,6 +52,16 @@ pub enum Error {
         description: Option<String>,
     },
 
+    /// The HTTP exchange itself failed: no connection, a timeout, a broken
+    /// response.
+    #[error("transport error: {reason}")]
+    Transport {
+        /// What failed.
+        reason: String,
+        /// Whether it was the request timeout.
+        timeout: bool,
+    },
+
     /// A successful HTTP response whose body is not what the protocol says it
     /// must be (a missing field, a wrong `token_type`, an unconfirmed callback).
     #[error("unexpected response (HTTP {status}): {reason}")]

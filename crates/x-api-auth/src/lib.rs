@@ -27,20 +27,27 @@
 //! ```
 
 mod api_error;
+mod client;
 mod clock;
 mod credentials;
 mod encode;
 mod error;
+mod http_date;
 pub mod oauth1;
 pub mod oauth2;
 mod secret;
 pub mod webhook;
 
 pub use api_error::{ApiError, ApiErrorKind};
+pub use client::{
+    ApiResponse, Body, Credential, DEFAULT_API_BASE, DEFAULT_WEB_BASE, PendingAuthorization,
+    RateLimit, XAuth,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, env_vars};
 pub use encode::{encode_form, form_urlencode_component, parse_form, percent_encode};
 pub use error::{Error, Result};
+pub use http_date::parse_http_date;
 pub use oauth1::{OAuth1, SignableRequest, SignatureMethod, SignedRequest};
 pub use secret::{
     AuthorizationCode, BearerToken, ClientSecret, ConsumerSecret, OAuth2AccessToken, OAuthVerifier,

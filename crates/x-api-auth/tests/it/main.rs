@@ -5,6 +5,7 @@
 mod bad_input;
 mod differential;
 mod properties;
+mod scenarios;
 mod secrets_never_leak;
 mod support;
 mod vectors;

@@ -1,0 +1,89 @@
+//! # x-api-auth-sandbox
+//!
+//! An X-compatible auth sandbox: X's OAuth 1.0a, OAuth 2.0 (PKCE and app-only)
+//! and token-checking endpoints on a loopback port, with X's exact error
+//! bodies, so that auth code can be tested offline.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = x_api_auth_sandbox::Sandbox::start(Default::default()).await?;
+//! println!("{}", sandbox.base_url());
+//! # Ok(()) }
+//! ```
+
+mod config;
+pub mod oauth1_verify;
+mod server;
+mod store;
+mod x_errors;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use x_api_auth::{Clock, SystemClock};
+
+pub use config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
+
+/// A running sandbox; it stops when dropped.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    config: SandboxConfig,
+}
+
+impl Sandbox {
+    /// Starts on an ephemeral port of 127.0.0.1 with the system clock.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
+        Self::start_with(config, Arc::new(SystemClock), 0).await
+    }
+
+    /// Starts on `port` (0: ephemeral) of 127.0.0.1, reading time from `clock`.
+    pub async fn start_with(
+        config: SandboxConfig,
+        clock: Arc<dyn Clock>,
+        port: u16,
+    ) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let router = server::router(config.clone(), clock);
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            shutdown: Some(tx),
+            config,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, the base of every endpoint (both the API and
+    /// the consent pages).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The configuration it runs with (default credentials included).
+    pub fn config(&self) -> &SandboxConfig {
+        &self.config
+    }
+
+    /// The sandbox's description as one JSON line: base URL and credentials.
+    pub fn describe(&self) -> String {
+        serde_json::json!({"base_url": self.base_url(), "apps": self.config.apps, "users": self.config.users}).to_string()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
