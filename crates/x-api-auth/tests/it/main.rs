@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod differential;
+mod faults;
 mod properties;
 mod scenarios;
 mod secrets_never_leak;
