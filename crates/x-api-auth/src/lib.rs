@@ -27,6 +27,7 @@
 //! ```
 
 mod api_error;
+pub mod blocking;
 mod client;
 mod clock;
 mod credentials;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bad_input;
+mod blocking;
 mod differential;
 mod faults;
 mod properties;
