@@ -155,13 +155,21 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn form_response(pairs: &[(&str, &str)]) -> Response {
-    let body = pairs
+/// `k=v&…` with RFC 3986 encoding.
+fn encode_pairs(pairs: &[(&str, &str)]) -> String {
+    pairs
         .iter()
         .map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v)))
         .collect::<Vec<_>>()
-        .join("&");
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+        .join("&")
+}
+
+fn form_response(pairs: &[(&str, &str)]) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        encode_pairs(pairs),
+    )
+        .into_response()
 }
 
 fn redirect(location: &str) -> Response {
@@ -173,12 +181,8 @@ fn redirect(location: &str) -> Response {
 }
 
 fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    let query = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!("{url}{}{query}", if url.contains('?') { '&' } else { '?' })
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{}", encode_pairs(pairs))
 }
 
 fn rate_limited(shared: &Shared, mut response: Response) -> Response {
