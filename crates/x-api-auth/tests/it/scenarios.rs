@@ -73,21 +73,39 @@ impl World {
         (location, response.text().await.unwrap())
     }
 
+    /// Runs the whole PKCE flow with the given consent decision.
+    async fn oauth2_authorize(
+        &self,
+        client: &OAuth2Client,
+        scopes: &[Scope],
+        decision: &str,
+    ) -> Result<x_api_auth::OAuth2UserToken, Error> {
+        let pending = self
+            .x
+            .start_authorization(client, CALLBACK, scopes)
+            .unwrap();
+        let (location, _) = self.consent(&pending.url, decision).await;
+        self.x
+            .finish_authorization(client, pending, &location.unwrap())
+            .await
+    }
+
     async fn oauth2_login(
         &self,
         client: &OAuth2Client,
         scopes: &[Scope],
     ) -> x_api_auth::OAuth2UserToken {
-        let pending = self
-            .x
-            .start_authorization(client, CALLBACK, scopes)
-            .unwrap();
-        let (location, _) = self.consent(&pending.url, "approve").await;
-        self.x
-            .finish_authorization(client, pending, &location.unwrap())
+        self.oauth2_authorize(client, scopes, "approve")
             .await
             .unwrap()
     }
+}
+
+/// A clock `secs` seconds behind the system's.
+fn clock_behind(secs: u64) -> ManualClock {
+    let clock = ManualClock::now();
+    clock.set(std::time::SystemTime::now() - Duration::from_secs(secs));
+    clock
 }
 
 fn api_kind(result: Result<impl std::fmt::Debug, Error>) -> x_api_auth::ApiError {
@@ -253,15 +271,8 @@ async fn scenario_user_denies() {
         Err(Error::AccessDenied { .. })
     ));
 
-    let client = world.public_client();
-    let pending = world
-        .x
-        .start_authorization(&client, CALLBACK, &[Scope::TWEET_READ])
-        .unwrap();
-    let (location, _) = world.consent(&pending.url, "deny").await;
     let e = world
-        .x
-        .finish_authorization(&client, pending, &location.unwrap())
+        .oauth2_authorize(&world.public_client(), &[Scope::TWEET_READ], "deny")
         .await
         .unwrap_err();
     assert!(matches!(e, Error::AccessDenied { .. }), "{e:?}");
@@ -350,15 +361,9 @@ async fn scenario_pkce_confidential_client() {
     assert!(token.refresh_token.is_some());
     // The same client without its secret is refused.
     let as_public = OAuth2Client::public("sandbox-confidential-client").unwrap();
-    let pending = world
-        .x
-        .start_authorization(&as_public, CALLBACK, &[Scope::TWEET_READ])
-        .unwrap();
-    let (location, _) = world.consent(&pending.url, "approve").await;
     let e = api_kind(
         world
-            .x
-            .finish_authorization(&as_public, pending, &location.unwrap())
+            .oauth2_authorize(&as_public, &[Scope::TWEET_READ], "approve")
             .await,
     );
     assert_eq!(e.kind, ApiErrorKind::UnauthorizedClient);
@@ -430,9 +435,7 @@ async fn scenario_wrong_consumer_secret_code_32() {
 #[tokio::test]
 async fn scenario_skewed_clock_self_heals() {
     let world = World::new().await;
-    let skewed = ManualClock::now();
-    skewed.set(std::time::SystemTime::now() - Duration::from_secs(1000));
-    let x = world.x.clone().with_clock(Arc::new(skewed));
+    let x = world.x.clone().with_clock(Arc::new(clock_behind(1000)));
     let me = x.users_me(&world.owner()).await.unwrap();
     assert_eq!(me["data"]["id"], "1001");
     assert!(
@@ -441,11 +444,7 @@ async fn scenario_skewed_clock_self_heals() {
         x.clock_offset()
     );
     // Without the retry it fails with 135: a fresh client with the same skew, sandbox window 300 s.
-    let skewed_signer = OAuth1::new(world.consumer()).with_clock(Arc::new({
-        let c = ManualClock::now();
-        c.set(std::time::SystemTime::now() - Duration::from_secs(1000));
-        c
-    }));
+    let skewed_signer = OAuth1::new(world.consumer()).with_clock(Arc::new(clock_behind(1000)));
     let signed = skewed_signer
         .sign(
             &x_api_auth::SignableRequest::new(
