@@ -69,3 +69,33 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
+
+/// The system clock shifted by a fixed number of seconds: simulates a
+/// machine whose clock is wrong (tests of the clock-skew recovery).
+///
+/// ```
+/// use x_api_auth::{Clock, OffsetClock, SystemClock};
+/// let behind = OffsetClock::new(-1000);
+/// assert!(SystemClock.unix_seconds() - behind.unix_seconds() >= 999);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock(i64);
+
+impl OffsetClock {
+    /// A clock `seconds` ahead of the system's (behind when negative).
+    pub fn new(seconds: i64) -> Self {
+        Self(seconds)
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> SystemTime {
+        let now = SystemTime::now();
+        let by = Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            now.checked_add(by).unwrap_or(now)
+        } else {
+            now.checked_sub(by).unwrap_or(UNIX_EPOCH)
+        }
+    }
+}

@@ -88,6 +88,41 @@ impl Error {
         }
     }
 
+    /// A stable code for the error, the same in Rust, Python and Node:
+    /// `X_CONFIG`, `X_INVALID_INPUT`, `X_STATE_MISMATCH`, `X_ACCESS_DENIED`,
+    /// `X_TRANSPORT`, `X_UNEXPECTED_RESPONSE`, `X_AUTHENTICATION`,
+    /// `X_CLOCK_SKEW`, `X_INVALID_TOKEN`, `X_REAUTHORIZE`, `X_RATE_LIMITED`,
+    /// `X_FORBIDDEN`, `X_UNAUTHORIZED_CLIENT`, `X_INVALID_REQUEST`,
+    /// `X_API_ERROR`.
+    ///
+    /// ```
+    /// assert_eq!(x_api_auth::Error::StateMismatch.code(), "X_STATE_MISMATCH");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        use crate::api_error::ApiErrorKind as K;
+        match self {
+            Error::MissingConfig { .. } => "X_CONFIG",
+            Error::InvalidInput { .. } => "X_INVALID_INPUT",
+            Error::StateMismatch | Error::TokenMismatch => "X_STATE_MISMATCH",
+            Error::AccessDenied { .. } => "X_ACCESS_DENIED",
+            Error::Transport { .. } => "X_TRANSPORT",
+            Error::UnexpectedResponse { .. } => "X_UNEXPECTED_RESPONSE",
+            Error::Api(api) => match api.kind {
+                K::Authentication | K::BadAuthenticationData | K::AppCredentials => {
+                    "X_AUTHENTICATION"
+                }
+                K::ClockSkew => "X_CLOCK_SKEW",
+                K::InvalidToken => "X_INVALID_TOKEN",
+                K::ReauthorizationRequired => "X_REAUTHORIZE",
+                K::RateLimited => "X_RATE_LIMITED",
+                K::Forbidden | K::CallbackNotApproved | K::PermissionsChanged => "X_FORBIDDEN",
+                K::UnauthorizedClient => "X_UNAUTHORIZED_CLIENT",
+                K::InvalidRequest => "X_INVALID_REQUEST",
+                K::Other => "X_API_ERROR",
+            },
+        }
+    }
+
     /// The X API error behind this error, if X answered with one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {

@@ -44,7 +44,7 @@ pub use client::{
     ApiResponse, Body, Credential, DEFAULT_API_BASE, DEFAULT_WEB_BASE, PendingAuthorization,
     RateLimit, XAuth,
 };
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, env_vars};
 pub use encode::{encode_form, form_urlencode_component, parse_form, percent_encode};
 pub use error::{Error, Result};

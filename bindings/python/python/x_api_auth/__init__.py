@@ -1,0 +1,156 @@
+"""x_api_auth: authentication for the X (Twitter) API v2, on a Rust core.
+
+Every credential X hands out and every scheme that uses it::
+
+    from x_api_auth import OAuth1
+    oauth1 = OAuth1("consumer_key", "consumer_secret", "token", "token_secret")
+    header = oauth1.authorization_header("POST", "https://api.x.com/2/tweets")
+
+Flows (3-legged OAuth 1.0a, app-only bearer, OAuth 2.0 PKCE, refresh, revoke)
+live on :class:`XAuth`; each network method has an ``*_async`` twin for asyncio.
+Errors are subclasses of :class:`x_api_auth.errors.XAuthError`. Secrets never
+appear in ``repr()``/``str()``: read them with their ``secret()`` method.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable, TypeVar
+
+from x_api_auth import _native
+from x_api_auth.errors import InvalidTypeError, XAuthError
+
+__all__ = [
+    "AccessToken",
+    "AccessTokenResponse",
+    "ApiResponse",
+    "BearerToken",
+    "ConsumerKeys",
+    "OAuth1",
+    "OAuth2Client",
+    "OAuth2UserToken",
+    "PendingAuthorization",
+    "RateLimit",
+    "RequestToken",
+    "SignedRequest",
+    "XAuth",
+    "XAuthError",
+    "basic_authorization",
+    "crc_response_token",
+    "parse_error",
+    "percent_encode",
+    "pkce_challenge",
+    "verify_webhook_signature",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _typed(function: F) -> F:
+    """Re-raises the TypeError of a wrong argument type as InvalidTypeError (an XAuthError)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except TypeError as error:
+            if isinstance(error, XAuthError):
+                raise
+            # PyO3 names the argument in a note: "while processing 'consumer_key'".
+            notes = [n for n in getattr(error, "__notes__", []) if n.startswith("while processing '")]
+            field = notes[-1].split("'")[1] if notes else None
+            message = f"argument '{field}': {error}" if field else str(error)
+            raise InvalidTypeError(message, field=field) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
+    """A subclass of a native class whose methods raise only XAuthError subclasses."""
+    namespace: dict[str, Any] = {"__doc__": native.__doc__, "__module__": __name__, "__slots__": ()}
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
+        return _typed(native.__new__)(cls, *args, **kwargs)
+
+    namespace["__new__"] = __new__
+    for name, attribute in vars(native).items():
+        if name.startswith("_"):
+            continue
+        raw = native.__dict__[name]
+        if isinstance(raw, staticmethod) or type(raw).__name__ == "builtin_function_or_method":
+            namespace[name] = staticmethod(_typed(getattr(native, name)))
+        elif callable(attribute):
+            namespace[name] = _typed(attribute)
+    namespace.update(extra or {})
+    return type(native.__name__, (native,), namespace)
+
+
+def _async_twin(name: str) -> Callable[..., Any]:
+    async def twin(self: Any, *args: Any, **kwargs: Any) -> Any:
+        import asyncio  # imported on first use: it costs more than the rest of the package
+
+        return await asyncio.to_thread(getattr(self, name), *args, **kwargs)
+
+    twin.__name__ = f"{name}_async"
+    twin.__doc__ = f"Like :meth:`{name}`, for asyncio (runs off the event loop, the GIL released)."
+    return twin
+
+
+_NETWORK_METHODS = (
+    "request_token",
+    "access_token",
+    "invalidate_access_token",
+    "obtain_bearer",
+    "invalidate_bearer",
+    "finish_authorization",
+    "refresh",
+    "revoke",
+    "send",
+    "users_me",
+    "user_by_username",
+)
+
+
+def _json_helpers() -> dict[str, Any]:
+    def users_me(self: Any, credential: Any) -> Any:
+        """``GET /2/users/me``: checks a user credential and returns the decoded body."""
+        return json.loads(_typed(_native.XAuth.users_me)(self, credential))
+
+    def user_by_username(self: Any, credential: Any, username: str) -> Any:
+        """``GET /2/users/by/username/{username}``: public lookup, works with a bearer token."""
+        return json.loads(_typed(_native.XAuth.user_by_username)(self, credential, username))
+
+    def send(
+        self: Any, credential: Any, method: str, path: str, *, form: Any = None, json_body: Any = None
+    ) -> Any:
+        """Sends an authorised request. ``form`` (dict or pairs) is signed with OAuth 1.0a;
+        ``json_body`` (any JSON value) never is."""
+        json_text = None if json_body is None else json.dumps(json_body)
+        return _typed(_native.XAuth.send)(self, credential, method, path, form=form, json_text=json_text)
+
+    helpers: dict[str, Any] = {"users_me": users_me, "user_by_username": user_by_username, "send": send}
+    helpers.update({f"{name}_async": _async_twin(name) for name in _NETWORK_METHODS})
+    return helpers
+
+
+ConsumerKeys = _facade(_native.ConsumerKeys)
+AccessToken = _facade(_native.AccessToken)
+OAuth2Client = _facade(_native.OAuth2Client)
+BearerToken = _facade(_native.BearerToken)
+OAuth2UserToken = _facade(_native.OAuth2UserToken)
+OAuth1 = _facade(_native.OAuth1)
+XAuth = _facade(_native.XAuth, _json_helpers())
+PendingAuthorization = _facade(_native.PendingAuthorization)
+ApiResponse = _native.ApiResponse
+SignedRequest = _native.SignedRequest
+RequestToken = _native.RequestToken
+AccessTokenResponse = _native.AccessTokenResponse
+RateLimit = _native.RateLimit
+
+crc_response_token = _typed(_native.crc_response_token)
+verify_webhook_signature = _typed(_native.verify_webhook_signature)
+parse_error = _typed(_native.parse_error)
+percent_encode = _typed(_native.percent_encode)
+basic_authorization = _typed(_native.basic_authorization)
+pkce_challenge = _typed(_native.pkce_challenge)

@@ -1,0 +1,116 @@
+"""The exceptions of x_api_auth: one root, XAuthError, and a class per kind of failure.
+
+Every exception carries ``code``, a stable string shared with the Rust and Node
+packages (``X_INVALID_TOKEN``, ``X_RATE_LIMITED``, ``X_REAUTHORIZE``, ...).
+Errors answered by X carry ``status``, ``x_code``, ``error``, ``problem_type``,
+``api_message``, ``kind``, ``hint``, ``base_string`` and ``reset_at``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "XAuthError",
+    "ConfigurationError",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "StateMismatchError",
+    "AccessDeniedError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "XApiError",
+    "AuthenticationError",
+    "ClockSkewError",
+    "InvalidTokenError",
+    "ReauthorizationRequiredError",
+    "ForbiddenError",
+    "RateLimitedError",
+    "InternalError",
+]
+
+
+class XAuthError(Exception):
+    """The root of every x_api_auth error."""
+
+    code: str = "X_ERROR"
+    status: int | None = None
+    x_code: int | None = None
+    error: str | None = None
+    problem_type: str | None = None
+    api_message: str | None = None
+    kind: str | None = None
+    hint: str | None = None
+    base_string: str | None = None
+    reset_at: int | None = None
+    field: str | None = None
+    timeout: bool | None = None
+
+    def __init__(self, message: str, **attributes: Any) -> None:
+        super().__init__(message)
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+
+class ConfigurationError(XAuthError):
+    """A required setting (an environment variable) is missing or empty."""
+
+
+class InvalidInputError(XAuthError, ValueError):
+    """An argument has the right type but a bad value; ``field`` names it."""
+
+
+class InvalidTypeError(XAuthError, TypeError):
+    """An argument has the wrong type (an int as a secret, None where required)."""
+
+    code = "X_INVALID_INPUT"
+
+
+class StateMismatchError(XAuthError):
+    """The callback's state (or oauth_token) is not the one this login sent."""
+
+
+class AccessDeniedError(XAuthError):
+    """The user pressed Cancel/Deny on X's consent page."""
+
+
+class TransportError(XAuthError):
+    """The HTTP exchange failed: no connection, or a timeout (``timeout`` is True)."""
+
+
+class UnexpectedResponseError(XAuthError):
+    """A successful response whose body is not what the protocol requires."""
+
+
+class XApiError(XAuthError):
+    """X answered with an error: see ``status``, ``x_code``, ``api_message`` and ``hint``."""
+
+
+class AuthenticationError(XApiError):
+    """X could not authenticate the request (code 32, 99, 215, or a 401)."""
+
+
+class ClockSkewError(AuthenticationError):
+    """The OAuth 1.0a timestamp is too far from X's clock (code 135)."""
+
+
+class InvalidTokenError(XApiError):
+    """The token is unknown, expired or revoked (code 89)."""
+
+
+class ReauthorizationRequiredError(XApiError):
+    """The refresh token or authorization code is spent, expired or revoked: log the user in again."""
+
+
+class ForbiddenError(XApiError):
+    """The credential is valid but not allowed here (codes 220, 261, 415, oauth1-permissions, ...)."""
+
+
+class RateLimitedError(XApiError):
+    """Too many requests; ``reset_at`` is when the window resets (Unix seconds)."""
+
+
+class InternalError(XAuthError):
+    """A bug inside x_api_auth (a Rust panic, caught before it could crash Python)."""
+
+    code = "X_INTERNAL"
