@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -201,7 +201,7 @@ pub struct OAuth1 {
     include_version: bool,
     signing_key: Arc<Zeroizing<String>>,
     clock: Arc<dyn Clock>,
-    rng: SystemRandom,
+    nonces: Arc<NoncePool>,
 }
 
 impl fmt::Debug for OAuth1 {
@@ -306,15 +306,63 @@ fn encoded(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// A nonce: 32 random bytes, base64, with every non-alphanumeric character
-/// removed (X's recipe).
-fn generate_nonce(rng: &SystemRandom) -> Result<String> {
-    let mut bytes = [0u8; 32];
-    rng.fill(&mut bytes)
-        .map_err(|_| Error::invalid_input("nonce", "the system random number generator failed"))?;
-    let mut nonce = BASE64.encode(bytes);
-    nonce.retain(|c| c.is_ascii_alphanumeric());
-    Ok(nonce)
+/// Random bytes for nonces, drawn from the system CSPRNG 1 KiB at a time: a
+/// `getrandom` system call per signature cost more than the rest of signing.
+/// A fork is detected by process id and refills the pool, so a parent and
+/// its children never share nonces.
+#[derive(Debug)]
+struct NoncePool {
+    rng: SystemRandom,
+    pool: Mutex<PoolState>,
+}
+
+#[derive(Debug)]
+struct PoolState {
+    bytes: [u8; 1024],
+    used: usize,
+    pid: u32,
+}
+
+impl NoncePool {
+    fn new() -> Self {
+        Self {
+            rng: SystemRandom::new(),
+            pool: Mutex::new(PoolState {
+                bytes: [0; 1024],
+                used: 1024,
+                pid: 0,
+            }),
+        }
+    }
+
+    /// A nonce: 32 random bytes, base64, with every non-alphanumeric
+    /// character removed (X's recipe).
+    fn nonce(&self) -> Result<String> {
+        let mut chunk = [0u8; 32];
+        {
+            let mut state = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+            let pid = std::process::id();
+            if state.used + chunk.len() > state.bytes.len() || state.pid != pid {
+                self.rng.fill(&mut state.bytes).map_err(|_| {
+                    Error::invalid_input("nonce", "the system random number generator failed")
+                })?;
+                state.used = 0;
+                state.pid = pid;
+            }
+            let start = state.used;
+            chunk.copy_from_slice(&state.bytes[start..start + 32]);
+            state.used += 32;
+        }
+        let mut encoded = [0u8; 44];
+        let len = BASE64
+            .encode_slice(chunk, &mut encoded)
+            .map_err(|_| Error::invalid_input("nonce", "could not encode the nonce"))?;
+        Ok(encoded[..len]
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(|&b| char::from(b))
+            .collect())
+    }
 }
 
 impl OAuth1 {
@@ -332,7 +380,7 @@ impl OAuth1 {
             include_version: true,
             signing_key,
             clock: Arc::new(SystemClock),
-            rng: SystemRandom::new(),
+            nonces: Arc::new(NoncePool::new()),
         }
     }
 
@@ -426,14 +474,15 @@ impl OAuth1 {
                 }
                 Cow::Borrowed(n.as_ref())
             }
-            None => Cow::Owned(generate_nonce(&self.rng)?),
+            None => Cow::Owned(self.nonces.nonce()?),
         };
         let timestamp = match request.timestamp {
             Some(0) => return Err(Error::invalid_input("timestamp", "must be positive")),
             Some(t) => t,
             None => self.clock.unix_seconds(),
         };
-        let timestamp_str = timestamp.to_string();
+        let mut timestamp_digits = [0u8; 20];
+        let timestamp_str = format_u64(timestamp, &mut timestamp_digits);
         if let Some(c) = &request.callback {
             check_header_safe("oauth_callback", c)?;
         }
@@ -465,7 +514,7 @@ impl OAuth1 {
                 );
             }
         }
-        let oauth = self.oauth_params(&nonce, &timestamp_str, request);
+        let oauth = self.oauth_params(&nonce, timestamp_str, request);
         for (k, v) in oauth.iter().flatten() {
             params.push_encoded(k, v);
         }
@@ -553,7 +602,10 @@ impl OAuth1 {
         for (k, v) in oauth[..3].iter().flatten() {
             entry(&mut header, k, v);
         }
-        entry(&mut header, "oauth_signature", &percent_encode(signature));
+        // oauth_consumer_key always comes before it, hence the comma.
+        header.push_str(", oauth_signature=\"");
+        percent_encode_into(signature, &mut header);
+        header.push('"');
         for (k, v) in oauth[3..].iter().flatten() {
             entry(&mut header, k, v);
         }
@@ -599,6 +651,20 @@ impl Signing {
             Signing::Plaintext => signing_key.to_owned(),
         }
     }
+}
+
+/// Writes `n` in decimal into `buf` and returns it as text (no allocation).
+fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_else(|_| unreachable!("ASCII digits"))
 }
 
 /// The method in uppercase; it must be an HTTP token of letters.
@@ -655,15 +721,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nonce_is_alphanumeric_and_long() {
-        let rng = SystemRandom::new();
-        let a = generate_nonce(&rng).unwrap();
-        let b = generate_nonce(&rng).unwrap();
-        assert!(
-            a.len() >= 32 && a.bytes().all(|b| b.is_ascii_alphanumeric()),
-            "{a}"
-        );
-        assert_ne!(a, b);
+    fn nonces_are_alphanumeric_long_and_distinct_across_refills() {
+        let pool = NoncePool::new();
+        let nonces: std::collections::HashSet<String> =
+            (0..200).map(|_| pool.nonce().unwrap()).collect();
+        assert_eq!(nonces.len(), 200, "200 nonces over 6 refills, all distinct");
+        for n in &nonces {
+            assert!(
+                n.len() >= 32 && n.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_formatting() {
+        let mut buf = [0u8; 20];
+        assert_eq!(format_u64(0, &mut buf), "0");
+        assert_eq!(format_u64(1318622958, &mut buf), "1318622958");
+        assert_eq!(format_u64(u64::MAX, &mut buf), u64::MAX.to_string());
     }
 
     #[test]

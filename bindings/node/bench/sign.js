@@ -1,0 +1,71 @@
+'use strict'
+// Benchmark (not a test): signs X's reference request with x-api-auth,
+// oauth-1.0a (node:crypto) and twitter-api-v2's OAuth 1.0a helper in one run;
+// prints microseconds per signature, ratios, and require times.
+//   npm install && npm run build:release && node bench/sign.js
+const { execFileSync } = require('node:child_process')
+const crypto = require('node:crypto')
+const path = require('node:path')
+
+const KEY = 'xvz1evFS4wEEPTGEFPHBog'
+const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw'
+const TOKEN = '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb'
+const TOKEN_SECRET = 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE'
+const URL = 'https://api.x.com/1.1/statuses/update.json?include_entities=true'
+const FORM = { status: 'Hello Ladies + Gentlemen, a signed OAuth request!' }
+const FORM_PAIRS = Object.entries(FORM)
+
+function signers() {
+  const x = require('..')
+  const ours = new x.OAuth1({ consumerKey: KEY, consumerSecret: SECRET, token: TOKEN, tokenSecret: TOKEN_SECRET })
+  const out = {
+    'x-api-auth (fresh nonce+clock)': () => ours.authorizationHeader({ method: 'POST', url: URL, form: FORM_PAIRS }),
+    'x-api-auth (fixed nonce+timestamp)': () =>
+      ours.authorizationHeader({ method: 'POST', url: URL, form: FORM_PAIRS, nonce: 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg', timestamp: 1318622958 }),
+  }
+  const OAuth = require('oauth-1.0a')
+  const peer = OAuth({
+    consumer: { key: KEY, secret: SECRET },
+    signature_method: 'HMAC-SHA1',
+    hash_function: (base, key) => crypto.createHmac('sha1', key).update(base).digest('base64'),
+  })
+  const token = { key: TOKEN, secret: TOKEN_SECRET }
+  out['oauth-1.0a'] = () => peer.toHeader(peer.authorize({ url: URL, method: 'POST', data: FORM }, token))
+  try {
+    const helper = require(path.join(path.dirname(require.resolve('twitter-api-v2')), 'client-mixins', 'oauth1.helper.js')).default
+    const twitter = new helper({ consumerKeys: { key: KEY, secret: SECRET } })
+    out['twitter-api-v2 (OAuth1Helper)'] = () => twitter.toHeader(twitter.authorize({ url: URL, method: 'POST', data: FORM }, token))
+  } catch (error) {
+    console.log(`twitter-api-v2 helper not found: skipped (${error.message})`)
+  }
+  return out
+}
+
+function perCallMicros(fn) {
+  for (let i = 0; i < 2000; i++) fn()
+  let best = Infinity
+  for (let round = 0; round < 5; round++) {
+    const n = 20000
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / n / 1000)
+  }
+  return best
+}
+
+function requireMillis(module) {
+  const code = `const t = process.hrtime.bigint(); require(${JSON.stringify(module)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`
+  const samples = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..') })))
+  return samples.sort((a, b) => a - b)[2]
+}
+
+const results = Object.entries(signers()).map(([name, fn]) => [name, perCallMicros(fn)])
+const ours = results.find(([name]) => name === 'x-api-auth (fresh nonce+clock)')[1]
+console.log(`\n${'signer'.padEnd(36)} ${'µs/signature'.padStart(13)} ${'x slower than x-api-auth'.padStart(26)}`)
+for (const [name, us] of results.sort((a, b) => a[1] - b[1])) {
+  console.log(`${name.padEnd(36)} ${us.toFixed(2).padStart(13)} ${(us / ours).toFixed(1).padStart(25)}x`)
+}
+console.log(`\n${'require'.padEnd(36)} ${'ms (median of 5)'.padStart(17)}`)
+for (const module of ['./index.js', 'oauth-1.0a', 'twitter-api-v2']) {
+  console.log(`${module.padEnd(36)} ${requireMillis(module).toFixed(1).padStart(17)}`)
+}

@@ -1,0 +1,5 @@
+//! Build script: napi linker setup.
+
+fn main() {
+    napi_build::setup();
+}

@@ -1,0 +1,152 @@
+/**
+ * x-api-auth: authentication for the X (Twitter) API v2, on a Rust core.
+ * The classes are those of the generated `native.d.ts`, with the facade's
+ * conveniences: forms as objects, JSON responses decoded, typed errors.
+ */
+import type * as native from './native'
+
+export {
+  AccessToken,
+  AccessTokenResponse,
+  BearerToken,
+  ConsumerKeys,
+  OAuth2Client,
+  OAuth2UserToken,
+  PendingAuthorization,
+  RequestToken,
+  Sandbox,
+} from './native'
+export type {
+  AccessTokenOptions,
+  ConsumerKeysOptions,
+  OAuth1Options,
+  OAuth2ClientOptions,
+  OAuth2UserTokenOptions,
+  RateLimit,
+  SignedRequest,
+  XAuthOptions,
+} from './native'
+
+/** Form body parameters: an object, `[key, value]` pairs, or URLSearchParams. */
+export type Form = Record<string, string> | Array<[string, string]> | string[][] | URLSearchParams
+
+/** A request to sign. */
+export interface SignRequest extends Omit<native.SignOptions, 'form'> {
+  form?: Form
+}
+
+/** An OAuth 1.0a signer. */
+export declare class OAuth1 extends native.OAuth1 {
+  sign(request: SignRequest): native.SignedRequest
+  authorizationHeader(request: SignRequest): string
+}
+
+/** A successful API response. */
+export interface ApiResponse extends native.ApiResponse {
+  /** The body decoded as JSON. */
+  json(): any
+}
+
+export type Credential = native.OAuth1 | native.BearerToken | native.OAuth2UserToken
+
+/** Every flow over HTTP. */
+export declare class XAuth extends native.XAuth {
+  /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
+  send(credential: Credential, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<ApiResponse>
+  /** `GET /2/users/me`: checks a user credential; resolves to the decoded body. */
+  usersMe(credential: Credential): Promise<any>
+  /** `GET /2/users/by/username/{username}`: a public lookup that works with a bearer token. */
+  userByUsername(credential: Credential, username: string): Promise<any>
+}
+
+/** The stable error codes, the same in Rust, Python and Node. */
+export type ErrorCode =
+  | 'X_CONFIG'
+  | 'X_INVALID_INPUT'
+  | 'X_STATE_MISMATCH'
+  | 'X_ACCESS_DENIED'
+  | 'X_TRANSPORT'
+  | 'X_UNEXPECTED_RESPONSE'
+  | 'X_AUTHENTICATION'
+  | 'X_CLOCK_SKEW'
+  | 'X_INVALID_TOKEN'
+  | 'X_REAUTHORIZE'
+  | 'X_RATE_LIMITED'
+  | 'X_FORBIDDEN'
+  | 'X_UNAUTHORIZED_CLIENT'
+  | 'X_INVALID_REQUEST'
+  | 'X_API_ERROR'
+  | 'X_INTERNAL'
+
+export declare const ErrorCodes: Readonly<{
+  CONFIG: 'X_CONFIG'
+  INVALID_INPUT: 'X_INVALID_INPUT'
+  STATE_MISMATCH: 'X_STATE_MISMATCH'
+  ACCESS_DENIED: 'X_ACCESS_DENIED'
+  TRANSPORT: 'X_TRANSPORT'
+  UNEXPECTED_RESPONSE: 'X_UNEXPECTED_RESPONSE'
+  AUTHENTICATION: 'X_AUTHENTICATION'
+  CLOCK_SKEW: 'X_CLOCK_SKEW'
+  INVALID_TOKEN: 'X_INVALID_TOKEN'
+  REAUTHORIZE: 'X_REAUTHORIZE'
+  RATE_LIMITED: 'X_RATE_LIMITED'
+  FORBIDDEN: 'X_FORBIDDEN'
+  UNAUTHORIZED_CLIENT: 'X_UNAUTHORIZED_CLIENT'
+  INVALID_REQUEST: 'X_INVALID_REQUEST'
+  API_ERROR: 'X_API_ERROR'
+  INTERNAL: 'X_INTERNAL'
+}>
+
+/** Every error thrown by x-api-auth. */
+export declare class XAuthError extends Error {
+  code: ErrorCode
+  /** HTTP status, for errors X answered. */
+  status?: number
+  /** X's numeric error code (32, 89, 135, ...). */
+  xCode?: number
+  /** The OAuth 2.0 `error` value. */
+  error?: string
+  /** The v2 problem type (its last path segment). */
+  problemType?: string
+  /** X's own message. */
+  apiMessage?: string
+  kind?: string
+  /** What to do about it. */
+  hint?: string
+  /** For a rejected OAuth 1.0a request: the base string that was signed. */
+  baseString?: string
+  /** When the rate limit resets (Unix seconds). */
+  resetAt?: number
+  /** The argument at fault. */
+  field?: string
+  /** Whether a transport error was a timeout. */
+  timeout?: boolean
+}
+
+/** The error an X error response (any shape) maps to. */
+export declare function parseError(status: number, body: string | Uint8Array): XAuthError
+
+export interface AuthorizedFetchOptions {
+  /** Needed to refresh an OAuth2UserToken. */
+  xauth?: XAuth
+  client?: native.OAuth2Client
+  /** Receives every refreshed token: store it at once. */
+  onRefresh?: (token: native.OAuth2UserToken) => void | Promise<void>
+  /** Refresh this many seconds before expiry (30). */
+  marginSeconds?: number
+  /** The fetch to wrap (globalThis.fetch). */
+  fetch?: typeof globalThis.fetch
+}
+
+export type AuthorizedFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
+  currentToken(): Credential
+}
+
+/** A `fetch` that authorises every request with `auth`. */
+export declare function authorizedFetch(auth: Credential, options?: AuthorizedFetchOptions): AuthorizedFetch
+
+export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
+export declare function verifyWebhookSignature(consumerSecret: string, body: Buffer, signature: string): void
+export declare function percentEncode(value: string): string
+export declare function basicAuthorization(id: string, secret: string): string
+export declare function pkceChallenge(verifier: string, method?: string | undefined | null): string

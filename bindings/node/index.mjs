@@ -1,0 +1,28 @@
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const xApiAuth = require('./index.js')
+
+export const {
+  AccessToken,
+  AccessTokenResponse,
+  BearerToken,
+  ConsumerKeys,
+  ErrorCodes,
+  OAuth1,
+  OAuth2Client,
+  OAuth2UserToken,
+  PendingAuthorization,
+  RequestToken,
+  Sandbox,
+  XAuth,
+  XAuthError,
+  authorizedFetch,
+  basicAuthorization,
+  crcResponseToken,
+  parseError,
+  percentEncode,
+  pkceChallenge,
+  verifyWebhookSignature,
+} = xApiAuth
+export default xApiAuth
