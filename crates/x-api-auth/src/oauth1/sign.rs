@@ -199,7 +199,7 @@ pub struct OAuth1 {
     signature_method: SignatureMethod,
     realm: Option<String>,
     include_version: bool,
-    signing_key: Arc<Zeroizing<String>>,
+    signing_key: Arc<SigningKey>,
     clock: Arc<dyn Clock>,
     nonces: Arc<NoncePool>,
 }
@@ -215,14 +215,29 @@ impl fmt::Debug for OAuth1 {
     }
 }
 
-fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<Zeroizing<String>> {
-    let mut key = Zeroizing::new(String::with_capacity(96));
-    percent_encode_into(consumer.secret().secret(), &mut key);
-    key.push('&');
+/// The signing key `pct(consumer secret)&pct(token secret)`, and the key
+/// HMAC-SHA1 actually uses: keys longer than SHA-1's 64-byte block are
+/// hashed first (RFC 2104), so that is done once here rather than on every
+/// signature. Both are wiped on drop.
+struct SigningKey {
+    text: Zeroizing<String>,
+    hmac_sha1: Zeroizing<Vec<u8>>,
+}
+
+fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<SigningKey> {
+    use sha1::Digest;
+    let mut text = Zeroizing::new(String::with_capacity(96));
+    percent_encode_into(consumer.secret().secret(), &mut text);
+    text.push('&');
     if let Some(token) = token {
-        percent_encode_into(token.secret().secret(), &mut key);
+        percent_encode_into(token.secret().secret(), &mut text);
     }
-    Arc::new(key)
+    let hmac_sha1 = Zeroizing::new(if text.len() > 64 {
+        sha1::Sha1::digest(text.as_bytes()).to_vec()
+    } else {
+        text.as_bytes().to_vec()
+    });
+    Arc::new(SigningKey { text, hmac_sha1 })
 }
 
 /// Parameters in one buffer, each key and value encoded twice (as they
@@ -460,7 +475,7 @@ impl OAuth1 {
     fn sign_into<'r>(
         &self,
         request: &'r SignableRequest<'_>,
-        mut base_string: Option<&mut String>,
+        base_string: Option<&mut String>,
     ) -> Result<(String, String, Cow<'r, str>, u64)> {
         let method = normalise_method(&request.method)?;
         let url = split_url(&request.url)?;
@@ -520,26 +535,31 @@ impl OAuth1 {
         }
         params.sort();
 
-        let mut mac = Signing::new(self.signature_method, self.signing_key.as_bytes());
-        let mut emit = |part: &str| {
-            mac.update(part);
-            if let Some(b) = base_string.as_deref_mut() {
-                b.push_str(part);
-            }
+        // The base string is written once into a buffer and hashed in one
+        // update: many small MAC updates cost more than the copy.
+        let mut local = String::new();
+        let base = match base_string {
+            Some(b) => b,
+            None => &mut local,
         };
-        emit(&method);
-        emit("&");
-        emit(&percent_encode(&url.base));
-        emit("&");
+        base.reserve(
+            method.len() + url.base.len() * 2 + params.buf.len() + params.spans.len() * 6 + 2,
+        );
+        base.push_str(&method);
+        base.push('&');
+        percent_encode_into(&url.base, base);
+        base.push('&');
         for (i, &span) in params.spans.iter().enumerate() {
             if i > 0 {
-                emit("%26");
+                base.push_str("%26");
             }
-            emit(params.key(span));
-            emit("%3D");
-            emit(params.value(span));
+            base.push_str(params.key(span));
+            base.push_str("%3D");
+            base.push_str(params.value(span));
         }
-        let signature = mac.finish(&self.signing_key);
+        let mut mac = Signing::new(self.signature_method, &self.signing_key);
+        mac.update(base);
+        let signature = mac.finish(&self.signing_key.text);
         let authorization = self.header(&oauth, &signature);
         Ok((authorization, signature, nonce, timestamp))
     }
@@ -623,15 +643,17 @@ enum Signing {
 }
 
 impl Signing {
-    fn new(method: SignatureMethod, key: &[u8]) -> Self {
+    fn new(method: SignatureMethod, key: &SigningKey) -> Self {
         match method {
             SignatureMethod::HmacSha1 => Signing::HmacSha1(
-                <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
+                <Hmac<sha1::Sha1> as Mac>::new_from_slice(&key.hmac_sha1)
                     .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length")),
             ),
-            SignatureMethod::HmacSha256 => Signing::HmacSha256(Box::new(
-                ring::hmac::Context::with_key(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key)),
-            )),
+            SignatureMethod::HmacSha256 => {
+                Signing::HmacSha256(Box::new(ring::hmac::Context::with_key(
+                    &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.text.as_bytes()),
+                )))
+            }
             SignatureMethod::Plaintext => Signing::Plaintext,
         }
     }
