@@ -8,7 +8,6 @@
 #![allow(missing_docs)] // napi-derive generates undocumented items
 
 use std::future::Future;
-use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
 use napi::bindgen_prelude::*;
@@ -54,23 +53,6 @@ fn core<T>(result: std::result::Result<T, Error>) -> Result<T> {
     result.map_err(js_error)
 }
 
-/// The I/O runtime every network call runs on.
-fn runtime() -> std::result::Result<&'static tokio::runtime::Runtime, Error> {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Transport {
-            reason: format!("cannot start the I/O runtime: {e}"),
-            timeout: false,
-        })?;
-    Ok(RUNTIME.get_or_init(|| rt))
-}
-
 /// A network call run on libuv's thread pool, off the JavaScript thread.
 pub struct Job<T: Send + 'static> {
     work: Option<Box<dyn FnOnce() -> std::result::Result<T, Error> + Send>>,
@@ -82,7 +64,9 @@ impl<T: Send + ToNapiValue + TypeName + 'static> Job<T> {
         F: Future<Output = std::result::Result<T, Error>> + Send + 'static,
     {
         AsyncTask::new(Self {
-            work: Some(Box::new(move || runtime()?.block_on(future))),
+            work: Some(Box::new(move || {
+                x_api_auth::blocking::shared_runtime()?.block_on(future)
+            })),
         })
     }
 }
@@ -973,7 +957,7 @@ impl Sandbox {
                 .map_err(|e| invalid("sandbox configuration", e.to_string()))?,
             None => Default::default(),
         };
-        let started = runtime().and_then(|rt| {
+        let started = x_api_auth::blocking::shared_runtime().and_then(|rt| {
             rt.block_on(x_api_auth_sandbox::Sandbox::start(config))
                 .map_err(|e| Error::Transport {
                     reason: format!("cannot start the sandbox: {e}"),

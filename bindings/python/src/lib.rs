@@ -4,7 +4,6 @@
 mod errors;
 
 use std::future::Future;
-use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
 use pyo3::prelude::*;
@@ -14,29 +13,13 @@ use x_api_auth::{Body, Credential, Error, SignableRequest};
 
 use errors::{guard, internal, invalid, to_py_err};
 
-/// The I/O runtime every network call of the module runs on.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Transport {
-            reason: format!("cannot start the I/O runtime: {e}"),
-            timeout: false,
-        })?;
-    Ok(RUNTIME.get_or_init(|| rt))
-}
-
 /// Runs a network call with the GIL released.
 fn block<T: Send>(
     py: Python<'_>,
     future: impl Future<Output = Result<T, Error>> + Send,
 ) -> PyResult<T> {
-    let result = py.detach(|| runtime().and_then(|rt| rt.block_on(future)));
+    let result =
+        py.detach(|| x_api_auth::blocking::shared_runtime().and_then(|rt| rt.block_on(future)));
     guard(py, || result)
 }
 
@@ -881,7 +864,7 @@ impl Sandbox {
             None => Default::default(),
         };
         let started = py.detach(|| {
-            runtime().and_then(|rt| {
+            x_api_auth::blocking::shared_runtime().and_then(|rt| {
                 rt.block_on(x_api_auth_sandbox::Sandbox::start(config))
                     .map_err(|e| Error::Transport {
                         reason: format!("cannot start the sandbox: {e}"),

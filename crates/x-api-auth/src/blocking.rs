@@ -2,6 +2,7 @@
 //! each method runs the async one on a private current-thread runtime.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::client::{ApiResponse, Body, Credential, PendingAuthorization, XAuth};
@@ -23,7 +24,28 @@ use crate::secret::{BearerToken, OAuthVerifier};
 #[derive(Debug)]
 pub struct XAuthBlocking {
     inner: XAuth,
-    runtime: tokio::runtime::Runtime,
+    runtime: &'static tokio::runtime::Runtime,
+}
+
+/// The I/O runtime shared by every blocking call of the process (and by the
+/// Python and Node bindings): two worker threads, started on first use.
+/// Call `block_on` on it only from threads that are not themselves inside a
+/// Tokio runtime.
+pub fn shared_runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("x-api-auth-io")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Transport {
+            reason: format!("cannot start the I/O runtime: {e}"),
+            timeout: false,
+        })?;
+    Ok(RUNTIME.get_or_init(|| rt))
 }
 
 impl XAuthBlocking {
@@ -39,14 +61,10 @@ impl XAuthBlocking {
 
     /// Wraps an async client.
     pub fn from_async(inner: XAuth) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Transport {
-                reason: format!("cannot start the I/O runtime: {e}"),
-                timeout: false,
-            })?;
-        Ok(Self { inner, runtime })
+        Ok(Self {
+            inner,
+            runtime: shared_runtime()?,
+        })
     }
 
     /// The async client inside.

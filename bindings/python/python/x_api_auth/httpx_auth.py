@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Generator
-from typing import Callable
 
 import httpx
 
-from x_api_auth import BearerToken, OAuth1, OAuth2Client, OAuth2UserToken, XAuth
+from x_api_auth import BearerToken, OAuth1
+from x_api_auth._refreshing import RefreshingToken
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
 
@@ -49,50 +49,26 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-class OAuth2UserAuth(httpx.Auth):
+class OAuth2UserAuth(RefreshingToken, httpx.Auth):
     """Sends an OAuth 2.0 user token; refreshes it before it expires and once
     after a 401. ``on_refresh`` receives every new token: store it at once."""
 
-    def __init__(
-        self,
-        xauth: XAuth,
-        client: OAuth2Client,
-        token: OAuth2UserToken,
-        on_refresh: Callable[[OAuth2UserToken], None] | None = None,
-        margin_seconds: float = 30.0,
-    ) -> None:
-        self.xauth, self.client, self.token = xauth, client, token
-        self.on_refresh, self.margin_seconds = on_refresh, margin_seconds
-
-    def refresh(self) -> OAuth2UserToken:
-        """Refreshes now and returns the new token."""
-        self.token = self.xauth.refresh(self.client, self.token)
-        if self.on_refresh is not None:
-            self.on_refresh(self.token)
-        return self.token
-
-    def _due(self) -> bool:
-        return self.token.refresh_token() is not None and self.token.expires_within(self.margin_seconds)
-
-    def _authorize(self, request: httpx.Request) -> None:
-        request.headers["Authorization"] = f"Bearer {self.token.access_token()}"
-
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._due():
+        if self.due():
             self.refresh()
-        self._authorize(request)
+        request.headers["Authorization"] = self.header()
         response = yield request
-        if response.status_code == 401 and self.token.refresh_token() is not None:
+        if response.status_code == 401 and self.can_refresh():
             self.refresh()
-            self._authorize(request)
+            request.headers["Authorization"] = self.header()
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._due():
+        if self.due():
             await asyncio.to_thread(self.refresh)
-        self._authorize(request)
+        request.headers["Authorization"] = self.header()
         response = yield request
-        if response.status_code == 401 and self.token.refresh_token() is not None:
+        if response.status_code == 401 and self.can_refresh():
             await asyncio.to_thread(self.refresh)
-            self._authorize(request)
+            request.headers["Authorization"] = self.header()
             yield request

@@ -6,12 +6,13 @@ Install with ``pip install x-api-auth[requests]``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import requests
 from requests.auth import AuthBase
 
-from x_api_auth import BearerToken, OAuth1, OAuth2Client, OAuth2UserToken, XAuth
+from x_api_auth import BearerToken, OAuth1
+from x_api_auth._refreshing import RefreshingToken
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
 
@@ -48,41 +49,20 @@ class BearerAuth(AuthBase):
         return request
 
 
-class OAuth2UserAuth(AuthBase):
+class OAuth2UserAuth(RefreshingToken, AuthBase):
     """Sends an OAuth 2.0 user token and refreshes it when it is about to expire
     or when X answers 401. ``on_refresh`` receives every new token: store it at
     once, X has already invalidated the old refresh token."""
 
-    def __init__(
-        self,
-        xauth: XAuth,
-        client: OAuth2Client,
-        token: OAuth2UserToken,
-        on_refresh: Callable[[OAuth2UserToken], None] | None = None,
-        margin_seconds: float = 30.0,
-    ) -> None:
-        self.xauth, self.client, self.token = xauth, client, token
-        self.on_refresh, self.margin_seconds = on_refresh, margin_seconds
-
-    def refresh(self) -> OAuth2UserToken:
-        """Refreshes now and returns the new token."""
-        self.token = self.xauth.refresh(self.client, self.token)
-        if self.on_refresh is not None:
-            self.on_refresh(self.token)
-        return self.token
-
-    def _header(self) -> str:
-        return f"Bearer {self.token.access_token()}"
-
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if self.token.refresh_token() is not None and self.token.expires_within(self.margin_seconds):
+        if self.due():
             self.refresh()
-        request.headers["Authorization"] = self._header()
+        request.headers["Authorization"] = self.header()
         request.register_hook("response", self._retry_after_401)
         return request
 
     def _retry_after_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        if response.status_code != 401 or self.token.refresh_token() is None:
+        if response.status_code != 401 or not self.can_refresh():
             return response
         if getattr(response.request, "_x_api_auth_retried", False):
             return response
@@ -90,7 +70,7 @@ class OAuth2UserAuth(AuthBase):
         _ = response.content
         response.close()
         retry = response.request.copy()
-        retry.headers["Authorization"] = self._header()
+        retry.headers["Authorization"] = self.header()
         retry._x_api_auth_retried = True  # type: ignore[attr-defined]
         assert response.connection is not None
         new = response.connection.send(retry, **kwargs)
