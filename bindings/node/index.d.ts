@@ -14,7 +14,6 @@ export {
   OAuth2UserToken,
   PendingAuthorization,
   RequestToken,
-  Sandbox,
 } from './native'
 export type {
   AccessTokenOptions,
@@ -121,6 +120,29 @@ export declare class XAuthError extends Error {
   field?: string
   /** Whether a transport error was a timeout. */
   timeout?: boolean
+}
+
+/** Configuration and credentials of a running sandbox. */
+export interface SandboxInfo {
+  base_url: string
+  apps: Array<{
+    consumer_key: string
+    consumer_secret: string
+    access_token: string
+    access_token_secret: string
+    clients: Array<{ client_id: string; client_secret?: string | null }>
+    callback_urls: string[]
+  }>
+  users: Array<{ id: string; username: string; name: string }>
+}
+
+/** The X-compatible auth sandbox, in-process on a loopback port, for tests. */
+export declare class Sandbox extends native.Sandbox {
+  static start(configJson?: string | undefined | null): Sandbox
+  /** Where the sandbox listens and its credentials. */
+  get info(): SandboxInfo
+  /** `http://127.0.0.1:PORT`. */
+  get baseUrl(): string
 }
 
 /** The error an X error response (any shape) maps to. */

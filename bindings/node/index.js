@@ -258,6 +258,23 @@ Object.defineProperties(XAuth.prototype, {
   },
 })
 
+Object.defineProperties(Sandbox.prototype, {
+  /** `{ base_url, apps: [...], users: [...] }`: where the sandbox listens and its credentials. */
+  info: {
+    get() {
+      return JSON.parse(this.describe())
+    },
+    configurable: true,
+  },
+  /** `http://127.0.0.1:PORT`. */
+  baseUrl: {
+    get() {
+      return this.info.base_url
+    },
+    configurable: true,
+  },
+})
+
 /** The error an X error response (any shape) maps to. */
 function parseError(status, body) {
   return toXAuthError(new Error(native.parseError(status, Buffer.from(body))))

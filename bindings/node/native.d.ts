@@ -224,6 +224,10 @@ export interface OAuth1Options {
   tokenSecret?: string
   /** `HMAC-SHA1` (default), `HMAC-SHA256` or `PLAINTEXT`. */
   signatureMethod?: string
+  /** `realm` for the header (never signed). */
+  realm?: string
+  /** Whether to send `oauth_version="1.0"` (default true). */
+  includeVersion?: boolean
 }
 
 /** The options of `new OAuth2Client(...)`. */

@@ -360,6 +360,10 @@ pub struct OAuth1Options {
     pub token_secret: Option<String>,
     /// `HMAC-SHA1` (default), `HMAC-SHA256` or `PLAINTEXT`.
     pub signature_method: Option<String>,
+    /// `realm` for the header (never signed).
+    pub realm: Option<String>,
+    /// Whether to send `oauth_version="1.0"` (default true).
+    pub include_version: Option<bool>,
 }
 
 /// A request to sign.
@@ -451,7 +455,11 @@ impl OAuth1 {
                 options.consumer_key,
                 options.consumer_secret,
             )?)
-            .with_signature_method(method);
+            .with_signature_method(method)
+            .with_version_param(options.include_version.unwrap_or(true));
+            if let Some(realm) = options.realm {
+                signer = signer.with_realm(realm)?;
+            }
             match (options.token, options.token_secret) {
                 (Some(t), Some(s)) => {
                     signer = signer.with_token(x_api_auth::AccessToken::new(t, s)?)

@@ -13,9 +13,8 @@ function vectors(name) {
 /** A sandbox with helpers; call stop() when done. */
 function startSandbox() {
   const sandbox = x.Sandbox.start()
-  const description = JSON.parse(sandbox.describe())
-  const app = description.apps[0]
-  const baseUrl = description.base_url
+  const app = sandbox.info.apps[0]
+  const baseUrl = sandbox.baseUrl
   return {
     sandbox,
     baseUrl,

@@ -6,8 +6,8 @@ const x = require('..')
 const { vectors } = require('./helpers')
 
 test('OAuth 1.0a signature vectors', () => {
-  const cases = vectors('oauth1_signatures.json').cases.filter((c) => !c.realm)
-  assert.ok(cases.length >= 8)
+  const cases = vectors('oauth1_signatures.json').cases
+  assert.ok(cases.length >= 9)
   for (const c of cases) {
     const signer = new x.OAuth1({
       consumerKey: c.consumer_key,
@@ -15,6 +15,8 @@ test('OAuth 1.0a signature vectors', () => {
       token: c.token,
       tokenSecret: c.token_secret,
       signatureMethod: c.signature_method,
+      realm: c.realm,
+      includeVersion: c.include_version,
     })
     const signed = signer.sign({
       method: c.method,
@@ -28,6 +30,7 @@ test('OAuth 1.0a signature vectors', () => {
     if (c.base_string) assert.equal(signed.baseString, c.base_string, c.name)
     assert.ok(signed.authorization.includes(`oauth_signature="${x.percentEncode(c.signature)}"`), c.name)
     if (c.authorization) assert.equal(signed.authorization, c.authorization, c.name)
+    if (c.realm) assert.ok(signed.authorization.startsWith(`OAuth realm="${c.realm}", `), c.name)
   }
 })
 

@@ -309,7 +309,8 @@ pub struct OAuth1(x_api_auth::OAuth1);
 #[pymethods]
 impl OAuth1 {
     #[new]
-    #[pyo3(signature = (consumer_key, consumer_secret, token=None, token_secret=None, signature_method="HMAC-SHA1"))]
+    #[pyo3(signature = (consumer_key, consumer_secret, token=None, token_secret=None, signature_method="HMAC-SHA1", *, realm=None, include_version=true))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         consumer_key: String,
@@ -317,13 +318,19 @@ impl OAuth1 {
         token: Option<String>,
         token_secret: Option<String>,
         signature_method: &str,
+        realm: Option<String>,
+        include_version: bool,
     ) -> PyResult<Self> {
         guard(py, || {
             let mut signer = x_api_auth::OAuth1::new(x_api_auth::ConsumerKeys::new(
                 consumer_key,
                 consumer_secret,
             )?)
-            .with_signature_method(signature_method.parse()?);
+            .with_signature_method(signature_method.parse()?)
+            .with_version_param(include_version);
+            if let Some(realm) = realm {
+                signer = signer.with_realm(realm)?;
+            }
             match (token, token_secret) {
                 (Some(t), Some(s)) => {
                     signer = signer.with_token(x_api_auth::AccessToken::new(t, s)?)

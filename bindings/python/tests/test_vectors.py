@@ -17,10 +17,12 @@ def signer(case: dict) -> x_api_auth.OAuth1:
         case.get("token"),
         case.get("token_secret"),
         signature_method=case["signature_method"],
+        realm=case.get("realm"),
+        include_version=case.get("include_version", True),
     )
 
 
-@pytest.mark.parametrize("case", [c for c in OAUTH1 if c.get("realm") is None], ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", OAUTH1, ids=lambda c: c["name"])
 def test_oauth1_signature_vectors(case: dict) -> None:
     signed = signer(case).sign(
         case["method"],
@@ -36,6 +38,8 @@ def test_oauth1_signature_vectors(case: dict) -> None:
     assert f'oauth_signature="{x_api_auth.percent_encode(case["signature"])}"' in signed.authorization
     if "authorization" in case:
         assert signed.authorization == case["authorization"]
+    if case.get("realm"):
+        assert signed.authorization.startswith(f'OAuth realm="{case["realm"]}", ')
 
 
 def test_stable_signing_surface_with_a_dict_form() -> None:

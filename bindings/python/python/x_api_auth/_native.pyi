@@ -108,6 +108,9 @@ class OAuth1:
         token: str | None = None,
         token_secret: str | None = None,
         signature_method: str = "HMAC-SHA1",
+        *,
+        realm: str | None = None,
+        include_version: bool = True,
     ) -> OAuth1: ...
     @staticmethod
     def from_credentials(consumer: ConsumerKeys, token: AccessToken | None = None) -> OAuth1: ...
