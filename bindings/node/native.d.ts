@@ -142,6 +142,11 @@ export declare class Sandbox {
   static start(configJson?: string | undefined | null): Sandbox
   /** `{"base_url": …, "apps": […], "users": […]}` as JSON text. */
   describe(): string
+  /**
+   * Moves the sandbox's clock forward: codes expire after 30 s, access
+   * tokens after 7200 s.
+   */
+  advanceClock(seconds: number): boolean
   /** Stops the server. */
   stop(): void
 }

@@ -981,6 +981,15 @@ impl Sandbox {
         self.0.as_ref().map(|s| s.describe()).unwrap_or_default()
     }
 
+    /// Moves the sandbox's clock forward: codes expire after 30 s, access
+    /// tokens after 7200 s.
+    #[napi]
+    pub fn advance_clock(&self, seconds: u32) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|s| s.advance_clock(Duration::from_secs(u64::from(seconds))))
+    }
+
     /// Stops the server.
     #[napi]
     pub fn stop(&mut self) {

@@ -54,6 +54,18 @@ test('OAuth 2.0: refreshed before expiry and once after a 401', async () => {
   assert.notEqual(stored[1].refreshToken(), stored[0].refreshToken())
 })
 
+test('OAuth 2.0: a token that expires at X mid-test is refreshed after the 401', async () => {
+  const client = world.client()
+  const token = await oauth2Authorize(world, client, ['tweet.read', 'users.read', 'offline.access'])
+  const stored = []
+  const fetchX = x.authorizedFetch(token, { xauth: world.xauth(), client, onRefresh: (t) => stored.push(t) })
+  assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
+  assert.equal(stored.length, 0)
+  world.sandbox.advanceClock(7201) // the access token expires at X while the client still trusts it
+  assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
+  assert.equal(stored.length, 1)
+})
+
 test('a wrong auth is a typed error', () => {
   assert.throws(() => x.authorizedFetch({ token: 'plain object' }), (e) => e instanceof x.XAuthError && e.code === 'X_INVALID_INPUT')
 })

@@ -887,6 +887,14 @@ impl Sandbox {
         self.0.as_ref().map(|s| s.describe()).unwrap_or_default()
     }
 
+    /// Moves the sandbox's clock forward: codes expire after 30 s, access
+    /// tokens after 7200 s.
+    fn advance_clock(&self, seconds: u64) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|s| s.advance_clock(Duration::from_secs(seconds)))
+    }
+
     /// Stops the server.
     fn stop(&mut self) {
         self.0 = None;

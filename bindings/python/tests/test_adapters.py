@@ -92,3 +92,15 @@ def test_httpx_oauth2_sync_and_async(x_sandbox: Sandbox) -> None:
 
     assert asyncio.run(main()) == 200
     assert len(stored) == 2
+
+
+def test_requests_oauth2_token_expiring_server_side_mid_test(x_sandbox: Sandbox) -> None:
+    stored: list[x_api_auth.OAuth2UserToken] = []
+    auth = requests_auth.OAuth2UserAuth(
+        x_sandbox.xauth(), x_sandbox.client(), login(x_sandbox), on_refresh=stored.append
+    )
+    assert requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10).status_code == 200
+    assert stored == []
+    x_sandbox.advance_clock(7201)  # the access token expires at X while the client still trusts it
+    assert requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10).status_code == 200
+    assert len(stored) == 1

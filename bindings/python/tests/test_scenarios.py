@@ -180,20 +180,16 @@ def test_scenario_skewed_clock_self_heals(x_sandbox: Sandbox) -> None:
     assert 995 <= x.clock_offset <= 1005
 
 
-def test_scenario_expired_code() -> None:
-    # The sandbox's code lifetime is 30 s; an unknown or spent code gets the same answer.
-    with Sandbox() as sandbox:
-        x, client = sandbox.xauth(), sandbox.client()
-        pending = x.start_authorization(client, CALLBACK, ["tweet.read"])
-        location, _ = consent(pending.url)
-        assert location is not None
+def test_scenario_expired_code(x_sandbox: Sandbox) -> None:
+    x, client = x_sandbox.xauth(), x_sandbox.client()
+    pending = x.start_authorization(client, CALLBACK, ["tweet.read"])
+    location, _ = consent(pending.url)
+    assert location is not None
+    x_sandbox.advance_clock(31)  # codes live 30 s
+    with pytest.raises(errors.ReauthorizationRequiredError) as info:
         x.finish_authorization(client, pending, location)
-        replay = x.start_authorization(client, CALLBACK, ["tweet.read"])
-        state = replay.url.split("state=")[1].split("&")[0]
-        code = location.split("code=")[1]
-        with pytest.raises(errors.ReauthorizationRequiredError) as info:
-            x.finish_authorization(client, replay, f"{CALLBACK}?state={state}&code={code}")
-        assert info.value.api_message == "Value passed for the authorization code was invalid."
+    assert info.value.api_message == "Value passed for the authorization code was invalid."
+    assert info.value.hint is not None and "30 seconds" in info.value.hint
 
 
 def test_scenario_state_mismatch(x_sandbox: Sandbox) -> None:

@@ -19,11 +19,27 @@ mod x_errors;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::oneshot;
-use x_api_auth::{Clock, SystemClock};
+use x_api_auth::Clock;
 
 pub use config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
+
+/// The sandbox's default clock: the system's, moved forward by
+/// [`Sandbox::advance_clock`] so tests can expire codes and tokens without
+/// sleeping.
+#[derive(Debug, Default)]
+pub struct AdvancingClock {
+    ahead_secs: AtomicU64,
+}
+
+impl Clock for AdvancingClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + Duration::from_secs(self.ahead_secs.load(Ordering::Relaxed))
+    }
+}
 
 /// A running sandbox; it stops when dropped.
 #[derive(Debug)]
@@ -31,12 +47,32 @@ pub struct Sandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     config: SandboxConfig,
+    clock: Option<Arc<AdvancingClock>>,
 }
 
 impl Sandbox {
-    /// Starts on an ephemeral port of 127.0.0.1 with the system clock.
+    /// Starts on an ephemeral port of 127.0.0.1, on the system clock that
+    /// [`Sandbox::advance_clock`] can move forward.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
-        Self::start_with(config, Arc::new(SystemClock), 0).await
+        let clock = Arc::new(AdvancingClock::default());
+        let mut sandbox = Self::start_with(config, clock.clone(), 0).await?;
+        sandbox.clock = Some(clock);
+        Ok(sandbox)
+    }
+
+    /// Moves the sandbox's clock forward (codes expire after 30 s, access
+    /// tokens after 7200 s). Returns false when the sandbox was started with
+    /// a clock of the caller's ([`Sandbox::start_with`]): move that one instead.
+    /// OAuth 1.0a requests signed with the real time fail with code 135 once
+    /// the sandbox is more than its timestamp window ahead.
+    pub fn advance_clock(&self, by: Duration) -> bool {
+        match &self.clock {
+            Some(clock) => {
+                clock.ahead_secs.fetch_add(by.as_secs(), Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Starts on `port` (0: ephemeral) of 127.0.0.1, reading time from `clock`.
@@ -60,6 +96,7 @@ impl Sandbox {
             addr,
             shutdown: Some(tx),
             config,
+            clock: None,
         })
     }
 

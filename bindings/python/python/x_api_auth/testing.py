@@ -68,6 +68,12 @@ class Sandbox:
         shifts its clock by that many seconds."""
         return XAuth(self.base_url, self.base_url, timeout, simulated_clock_skew)
 
+    def advance_clock(self, seconds: int) -> None:
+        """Moves the sandbox's clock forward: authorization codes expire after
+        30 s, access tokens after 7200 s. OAuth 1.0a requests fail with code 135
+        once the sandbox is more than 300 s ahead."""
+        self._native.advance_clock(seconds)
+
     def stop(self) -> None:
         """Stops the server."""
         self._native.stop()
