@@ -3,15 +3,6 @@
 
 use crate::error::{Error, Result};
 
-/// A request URL split into the normalised base URI and its raw query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SplitUrl<'a> {
-    /// `scheme://host[:port]/path`, normalised.
-    pub base: String,
-    /// The query without `?` (empty when there is none).
-    pub query: &'a str,
-}
-
 fn bad_url(reason: impl Into<String>) -> Error {
     Error::invalid_input("url", reason)
 }
@@ -22,8 +13,10 @@ fn path_needs_encoding(b: u8) -> bool {
     b >= 0x80 || matches!(b, b' ' | b'"' | b'<' | b'>' | b'`' | b'{' | b'}')
 }
 
-/// Splits and normalises an absolute http(s) URL.
-pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
+/// Splits an absolute http(s) URL: writes the normalised base URI
+/// (`scheme://host[:port]/path`) to `base` and returns the raw query (without
+/// `?`, empty when there is none).
+pub(crate) fn split_url<'a>(url: &'a str, base: &mut String) -> Result<&'a str> {
     if let Some(i) = url.bytes().position(|b| b.is_ascii_control()) {
         return Err(bad_url(format!(
             "contains a control character (CR, LF, tab or similar) at byte {i}"
@@ -32,11 +25,12 @@ pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| bad_url("must be an absolute http:// or https:// URL"))?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" => "443",
-        "http" => "80",
-        _ => return Err(bad_url("must be an absolute http:// or https:// URL")),
+    let (scheme, default_port) = if scheme.eq_ignore_ascii_case("https") {
+        ("https", "443")
+    } else if scheme.eq_ignore_ascii_case("http") {
+        ("http", "80")
+    } else {
+        return Err(bad_url("must be an absolute http:// or https:// URL"));
     };
     let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
@@ -62,8 +56,9 @@ pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
         return Err(bad_url("path contains a backslash"));
     }
 
-    let mut base = String::with_capacity(url.len() + 8);
-    base.push_str(&scheme);
+    base.clear();
+    base.reserve(url.len() + 8);
+    base.push_str(scheme);
     base.push_str("://");
     base.extend(host.chars().map(|c| c.to_ascii_lowercase()));
     if let Some(port) = port.filter(|p| *p != default_port) {
@@ -75,7 +70,10 @@ pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
     } else if path.bytes().any(path_needs_encoding) {
         for &b in path.as_bytes() {
             if path_needs_encoding(b) {
-                base.push_str(&format!("%{b:02X}"));
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                base.push('%');
+                base.push(char::from(HEX[usize::from(b >> 4)]));
+                base.push(char::from(HEX[usize::from(b & 0x0F)]));
             } else {
                 base.push(b as char);
             }
@@ -83,7 +81,7 @@ pub(crate) fn split_url(url: &str) -> Result<SplitUrl<'_>> {
     } else {
         base.push_str(path);
     }
-    Ok(SplitUrl { base, query })
+    Ok(query)
 }
 
 fn split_port(host_port: &str) -> Result<(&str, Option<&str>)> {
@@ -112,7 +110,9 @@ mod tests {
     use super::*;
 
     fn base(url: &str) -> String {
-        split_url(url).unwrap().base
+        let mut base = String::new();
+        split_url(url, &mut base).unwrap();
+        base
     }
 
     #[test]
@@ -137,7 +137,10 @@ mod tests {
             base("https://api.x.com/2/users/by/username/ünï"),
             "https://api.x.com/2/users/by/username/%C3%BCn%C3%AF"
         );
-        assert_eq!(split_url("https://a.b/c?x=1&y#z").unwrap().query, "x=1&y");
+        assert_eq!(
+            split_url("https://a.b/c?x=1&y#z", &mut String::new()).unwrap(),
+            "x=1&y"
+        );
     }
 
     #[test]
@@ -152,7 +155,7 @@ mod tests {
             "https://exämple.com/",
             "",
         ] {
-            assert!(split_url(bad).is_err(), "{bad}");
+            assert!(split_url(bad, &mut String::new()).is_err(), "{bad}");
         }
     }
 }

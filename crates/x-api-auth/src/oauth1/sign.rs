@@ -2,6 +2,7 @@
 //! injectable.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -243,17 +244,16 @@ fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<Sign
 /// Parameters in one buffer, each key and value encoded twice (as they
 /// appear in the base string): each entry is (key start, key end = value
 /// start, value end) into `buf`.
+#[derive(Default)]
 struct Params {
     buf: String,
     spans: Vec<(usize, usize, usize)>,
 }
 
 impl Params {
-    fn with_capacity(bytes: usize, count: usize) -> Self {
-        Self {
-            buf: String::with_capacity(bytes),
-            spans: Vec::with_capacity(count),
-        }
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
     }
 
     /// Adds a decoded parameter.
@@ -453,32 +453,47 @@ impl OAuth1 {
     /// Signs a request and returns only the `Authorization` header value
     /// (the fast path: the base string goes straight into the MAC).
     pub fn authorization_header(&self, request: &SignableRequest<'_>) -> Result<String> {
-        Ok(self.sign_into(request, None)?.0)
+        self.with_scratch(|scratch| Ok(self.sign_in(request, scratch)?.authorization))
     }
 
     /// Signs a request.
     pub fn sign(&self, request: &SignableRequest<'_>) -> Result<SignedRequest> {
-        let mut base_string = String::with_capacity(512);
-        let (authorization, signature, nonce, timestamp) =
-            self.sign_into(request, Some(&mut base_string))?;
-        Ok(SignedRequest {
-            authorization,
-            signature,
-            base_string,
-            nonce: nonce.into_owned(),
-            timestamp,
+        self.with_scratch(|scratch| {
+            let signed = self.sign_in(request, scratch)?;
+            Ok(SignedRequest {
+                authorization: signed.authorization,
+                signature: signed.signature,
+                base_string: scratch.base.clone(),
+                nonce: signed.nonce.into_owned(),
+                timestamp: signed.timestamp,
+            })
         })
     }
 
-    /// Signs `request`, writing the base string to `base_string` when given.
-    /// Returns the header, the signature, the nonce and the timestamp.
-    fn sign_into<'r>(
+    /// Runs `f` with this thread's scratch buffers, so that signing
+    /// allocates (almost) nothing once warm. The buffers hold no secret.
+    fn with_scratch<T>(&self, f: impl FnOnce(&mut Scratch) -> Result<T>) -> Result<T> {
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let result = f(&mut scratch);
+                scratch.release_if_large();
+                result
+            }
+            Err(_) => f(&mut Scratch::default()),
+        })
+    }
+
+    /// Signs `request`; the base string is left in `scratch.base`.
+    fn sign_in<'r>(
         &self,
         request: &'r SignableRequest<'_>,
-        base_string: Option<&mut String>,
-    ) -> Result<(String, String, Cow<'r, str>, u64)> {
+        scratch: &mut Scratch,
+    ) -> Result<Signature<'r>> {
         let method = normalise_method(&request.method)?;
-        let url = split_url(&request.url)?;
+        let query = split_url(&request.url, &mut scratch.url)?;
         let nonce = match &request.nonce {
             Some(n) => {
                 if n.is_empty() || !n.bytes().all(|b| b.is_ascii_graphic()) {
@@ -505,18 +520,13 @@ impl OAuth1 {
             check_header_safe("oauth_verifier", v)?;
         }
 
-        let form_len: usize = request.form.iter().map(|(k, v)| k.len() + v.len()).sum();
-        let mut params = Params::with_capacity(
-            320 + url.query.len()
-                + request.form_body.as_ref().map_or(0, |b| b.len())
-                + form_len * 3,
-            12 + request.form.len(),
-        );
+        let params = &mut scratch.params;
+        params.clear();
         for (k, v) in &request.form {
             params.push(k, v);
         }
         let sources = [
-            ("URL query", Some(url.query)),
+            ("URL query", Some(query)),
             ("form body", request.form_body.as_deref()),
         ];
         for (what, source) in sources {
@@ -537,17 +547,11 @@ impl OAuth1 {
 
         // The base string is written once into a buffer and hashed in one
         // update: many small MAC updates cost more than the copy.
-        let mut local = String::new();
-        let base = match base_string {
-            Some(b) => b,
-            None => &mut local,
-        };
-        base.reserve(
-            method.len() + url.base.len() * 2 + params.buf.len() + params.spans.len() * 6 + 2,
-        );
+        let base = &mut scratch.base;
+        base.clear();
         base.push_str(&method);
         base.push('&');
-        percent_encode_into(&url.base, base);
+        percent_encode_into(&scratch.url, base);
         base.push('&');
         for (i, &span) in params.spans.iter().enumerate() {
             if i > 0 {
@@ -561,7 +565,12 @@ impl OAuth1 {
         mac.update(base);
         let signature = mac.finish(&self.signing_key.text);
         let authorization = self.header(&oauth, &signature);
-        Ok((authorization, signature, nonce, timestamp))
+        Ok(Signature {
+            authorization,
+            signature,
+            nonce,
+            timestamp,
+        })
     }
 
     /// The `oauth_*` protocol parameters other than the signature, in
@@ -633,7 +642,36 @@ impl OAuth1 {
     }
 }
 
-/// A signature being computed over the base string as it is written.
+/// What signing produced (the base string stays in the scratch buffer).
+struct Signature<'r> {
+    authorization: String,
+    signature: String,
+    nonce: Cow<'r, str>,
+    timestamp: u64,
+}
+
+/// Per-thread buffers reused by every signature.
+#[derive(Default)]
+struct Scratch {
+    url: String,
+    params: Params,
+    base: String,
+}
+
+impl Scratch {
+    /// Buffers grown by an unusually large request are not kept.
+    fn release_if_large(&mut self) {
+        const KEEP: usize = 64 * 1024;
+        if self.base.capacity() > KEEP
+            || self.params.buf.capacity() > KEEP
+            || self.url.capacity() > KEEP
+        {
+            *self = Scratch::default();
+        }
+    }
+}
+
+/// A signature being computed over the base string.
 enum Signing {
     // RustCrypto's SHA-1 uses the CPU's SHA instructions (about 4x ring's
     // legacy SHA-1 here); HMAC accepts keys of any length.
