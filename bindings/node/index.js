@@ -258,7 +258,19 @@ Object.defineProperties(XAuth.prototype, {
   },
 })
 
+const nativeAdvanceClock = Sandbox.prototype.advanceClock
 Object.defineProperties(Sandbox.prototype, {
+  /** Moves the sandbox's clock forward by `seconds` (codes live 30 s, access tokens 7200 s). */
+  advanceClock: {
+    value(seconds) {
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 0xffffffff) {
+        throw new XAuthError('invalid seconds: expected a non-negative integer', { code: 'X_INVALID_INPUT', field: 'seconds' })
+      }
+      return nativeAdvanceClock.call(this, seconds)
+    },
+    writable: true,
+    configurable: true,
+  },
   /** `{ base_url, apps: [...], users: [...] }`: where the sandbox listens and its credentials. */
   info: {
     get() {

@@ -27,6 +27,19 @@ test('wrong types, missing fields, non-string secrets', () => {
   assert.throws(() => x.PendingAuthorization.fromCompact('garbage'), invalid('pending authorization'))
 })
 
+test('numbers out of range are typed errors', () => {
+  const signer = new x.OAuth1({ consumerKey: 'k', consumerSecret: 's' })
+  assert.throws(() => signer.authorizationHeader({ method: 'GET', url: 'https://a.b/', timestamp: -5 }), invalid('timestamp'))
+  assert.throws(() => signer.authorizationHeader({ method: 'GET', url: 'https://a.b/', timestamp: '1' }), invalid('timestamp'))
+  const sandbox = x.Sandbox.start()
+  try {
+    assert.throws(() => sandbox.advanceClock(-1), invalid('seconds'))
+    assert.throws(() => sandbox.advanceClock(1.5), invalid('seconds'))
+  } finally {
+    sandbox.stop()
+  }
+})
+
 test('a credential of the wrong class is refused, not a crash', async () => {
   const xa = new x.XAuth({ apiBase: 'http://127.0.0.1:9', webBase: 'http://127.0.0.1:9' })
   await assert.rejects(async () => xa.usersMe({ token: 'x' }), invalid())

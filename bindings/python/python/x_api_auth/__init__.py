@@ -19,7 +19,7 @@ import json
 from typing import Any, Callable, TypeVar
 
 from x_api_auth import _native
-from x_api_auth.errors import InvalidTypeError, XAuthError
+from x_api_auth.errors import InvalidInputError, InvalidTypeError, XAuthError
 
 __all__ = [
     "AccessToken",
@@ -47,21 +47,28 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _argument_field(error: BaseException) -> str | None:
+    """The argument PyO3 names in a note: "while processing 'consumer_key'"."""
+    notes = [n for n in getattr(error, "__notes__", []) if n.startswith("while processing '")]
+    return notes[-1].split("'")[1] if notes else None
+
+
 def _typed(function: F) -> F:
-    """Re-raises the TypeError of a wrong argument type as InvalidTypeError (an XAuthError)."""
+    """Re-raises PyO3's argument conversion errors as XAuthErrors: a wrong type as
+    InvalidTypeError (also a TypeError), an out-of-range number as InvalidInputError
+    (also a ValueError)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except TypeError as error:
-            if isinstance(error, XAuthError):
-                raise
-            # PyO3 names the argument in a note: "while processing 'consumer_key'".
-            notes = [n for n in getattr(error, "__notes__", []) if n.startswith("while processing '")]
-            field = notes[-1].split("'")[1] if notes else None
+        except XAuthError:
+            raise
+        except (TypeError, OverflowError) as error:
+            field = _argument_field(error)
             message = f"argument '{field}': {error}" if field else str(error)
-            raise InvalidTypeError(message, field=field) from error
+            kind = InvalidTypeError if isinstance(error, TypeError) else InvalidInputError
+            raise kind(message, field=field, code="X_INVALID_INPUT") from error
 
     return wrapper  # type: ignore[return-value]
 
