@@ -1,7 +1,7 @@
 //! The Rust core for Node (`native.js` of the npm package `x-api-auth`).
 //! Types and errors are converted here; behaviour lives in `x-api-auth`.
 //!
-//! Errors cross as a JSON document in the message, behind [`ERROR_MARKER`];
+//! Errors cross as a JSON document in the message, behind a marker prefix;
 //! the JavaScript facade (`index.js`) turns them into `XAuthError`s.
 
 #![allow(unsafe_code)] // napi-derive generates the FFI glue
