@@ -372,11 +372,14 @@ impl NoncePool {
         let len = BASE64
             .encode_slice(chunk, &mut encoded)
             .map_err(|_| Error::invalid_input("nonce", "could not encode the nonce"))?;
-        Ok(encoded[..len]
-            .iter()
-            .filter(|b| b.is_ascii_alphanumeric())
-            .map(|&b| char::from(b))
-            .collect())
+        let mut nonce = String::with_capacity(len);
+        nonce.extend(
+            encoded[..len]
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|&b| char::from(b)),
+        );
+        Ok(nonce)
     }
 }
 
