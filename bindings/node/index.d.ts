@@ -8,6 +8,7 @@ import type * as native from './native'
 export {
   AccessToken,
   AccessTokenResponse,
+  ApiResponse,
   BearerToken,
   ConsumerKeys,
   OAuth2Client,
@@ -26,8 +27,8 @@ export type {
   XAuthOptions,
 } from './native'
 
-/** Form body parameters: an object, `[key, value]` pairs, or URLSearchParams. */
-export type Form = Record<string, string> | Array<[string, string]> | string[][] | URLSearchParams
+/** Form body parameters: an object, `[key, value]` pairs, URLSearchParams, or an encoded form. */
+export type Form = Record<string, string> | Array<[string, string]> | string[][] | URLSearchParams | string
 
 /** A request to sign. */
 export interface SignRequest extends Omit<native.SignOptions, 'form'> {
@@ -40,22 +41,12 @@ export declare class OAuth1 extends native.OAuth1 {
   authorizationHeader(request: SignRequest): string
 }
 
-/** A successful API response. */
-export interface ApiResponse extends native.ApiResponse {
-  /** The body decoded as JSON. */
-  json(): any
-}
-
 export type Credential = native.OAuth1 | native.BearerToken | native.OAuth2UserToken
 
 /** Every flow over HTTP. */
 export declare class XAuth extends native.XAuth {
   /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
-  send(credential: Credential, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<ApiResponse>
-  /** `GET /2/users/me`: checks a user credential; resolves to the decoded body. */
-  usersMe(credential: Credential): Promise<any>
-  /** `GET /2/users/by/username/{username}`: a public lookup that works with a bearer token. */
-  userByUsername(credential: Credential, username: string): Promise<any>
+  send(credential: Credential, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<native.ApiResponse>
 }
 
 /** The stable error codes, the same in Rust, Python and Node. */
@@ -77,24 +68,8 @@ export type ErrorCode =
   | 'X_API_ERROR'
   | 'X_INTERNAL'
 
-export declare const ErrorCodes: Readonly<{
-  CONFIG: 'X_CONFIG'
-  INVALID_INPUT: 'X_INVALID_INPUT'
-  STATE_MISMATCH: 'X_STATE_MISMATCH'
-  ACCESS_DENIED: 'X_ACCESS_DENIED'
-  TRANSPORT: 'X_TRANSPORT'
-  UNEXPECTED_RESPONSE: 'X_UNEXPECTED_RESPONSE'
-  AUTHENTICATION: 'X_AUTHENTICATION'
-  CLOCK_SKEW: 'X_CLOCK_SKEW'
-  INVALID_TOKEN: 'X_INVALID_TOKEN'
-  REAUTHORIZE: 'X_REAUTHORIZE'
-  RATE_LIMITED: 'X_RATE_LIMITED'
-  FORBIDDEN: 'X_FORBIDDEN'
-  UNAUTHORIZED_CLIENT: 'X_UNAUTHORIZED_CLIENT'
-  INVALID_REQUEST: 'X_INVALID_REQUEST'
-  API_ERROR: 'X_API_ERROR'
-  INTERNAL: 'X_INTERNAL'
-}>
+/** Every error code by its name without the `X_` prefix: `ErrorCodes.INVALID_TOKEN === 'X_INVALID_TOKEN'`. */
+export declare const ErrorCodes: Readonly<{ [C in ErrorCode as C extends `X_${infer Name}` ? Name : never]: C }>
 
 /** Every error thrown by x-api-auth. */
 export declare class XAuthError extends Error {
@@ -141,8 +116,6 @@ export declare class Sandbox extends native.Sandbox {
   static start(configJson?: string | undefined | null): Sandbox
   /** Where the sandbox listens and its credentials. */
   get info(): SandboxInfo
-  /** `http://127.0.0.1:PORT`. */
-  get baseUrl(): string
 }
 
 /** The error an X error response (any shape) maps to. */
@@ -167,6 +140,8 @@ export type AuthorizedFetch = ((input: string | URL | Request, init?: RequestIni
 /** A `fetch` that authorises every request with `auth`. */
 export declare function authorizedFetch(auth: Credential, options?: AuthorizedFetchOptions): AuthorizedFetch
 
+/** The `Authorization` header for a request any HTTP client is about to send (form bodies signed, JSON never). */
+export declare function authorize(credential: Credential, request: native.AuthorizeOptions): string
 export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
 export declare function verifyWebhookSignature(consumerSecret: string, body: Buffer, signature: string): void
 export declare function percentEncode(value: string): string

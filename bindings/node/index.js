@@ -11,20 +11,8 @@ const { inspect } = require('node:util')
 const native = require('./native.js')
 
 const MARKER = '\u0000x-api-auth:'
-const ARGUMENT_STATUSES = new Set([
-  'InvalidArg',
-  'ObjectExpected',
-  'StringExpected',
-  'NameExpected',
-  'FunctionExpected',
-  'NumberExpected',
-  'BooleanExpected',
-  'ArrayExpected',
-  'BigintExpected',
-  'DateExpected',
-  'ArrayBufferExpected',
-  'DetachableArraybufferExpected',
-])
+/** napi-rs's statuses for an argument of the wrong type (`StringExpected`, `InvalidArg`, ...). */
+const ARGUMENT_STATUS = /^(InvalidArg|\w+Expected)$/
 
 /** Every error thrown by x-api-auth. Switch on `err.code`. */
 class XAuthError extends Error {
@@ -54,7 +42,7 @@ function toXAuthError(error) {
     const details = JSON.parse(message.slice(at + MARKER.length))
     return new XAuthError(details.message, details)
   }
-  if ((error && ARGUMENT_STATUSES.has(error.code)) || error instanceof TypeError) {
+  if (ARGUMENT_STATUS.test(error?.code) || error instanceof TypeError) {
     const field = fieldOf(message)
     const text = field ? `invalid ${field}: ${message}` : `invalid argument: ${message}`
     return new XAuthError(text, { code: 'X_INVALID_INPUT', field })
@@ -143,21 +131,9 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
   return Facade
 }
 
-/** `{ status: 'x' }` or `[['status', 'x']]` → `[['status', 'x']]`. */
-function formPairs(form) {
-  if (form === undefined || form === null) return undefined
-  if (form instanceof URLSearchParams) return [...form.entries()]
-  if (Array.isArray(form)) return form
-  if (typeof form === 'object') return Object.entries(form)
-  return form
-}
-
-function signOptions(args) {
-  const [options] = args
-  if (options && typeof options === 'object' && options.form != null && !Array.isArray(options.form)) {
-    return [{ ...options, form: formPairs(options.form) }]
-  }
-  return args
+/** Options whose `form` is URLSearchParams get it as the encoded form the native module takes. */
+function withEncodedForm(options) {
+  return options?.form instanceof URLSearchParams ? { ...options, form: options.form.toString() } : options
 }
 
 const ConsumerKeys = facade(native.ConsumerKeys, ['key'])
@@ -170,121 +146,28 @@ const RequestToken = facade(native.RequestToken, ['token'])
 const AccessTokenResponse = facade(native.AccessTokenResponse, ['accessToken', 'userId', 'screenName'])
 const PendingAuthorization = facade(native.PendingAuthorization, ['url'])
 const XAuth = facade(native.XAuth, ['clockOffset'])
-const Sandbox = facade(native.Sandbox, [])
+const ApiResponse = facade(native.ApiResponse, ['status', 'rateLimit'])
+const Sandbox = facade(native.Sandbox, ['baseUrl'])
 
-const plainSign = OAuth1.prototype.sign
-const headerFor = guarded(native.OAuth1.prototype.headerFor)
-Object.defineProperties(OAuth1.prototype, {
-  sign: {
-    /** Signs a request: the header, the base string, the nonce and the timestamp. */
-    value(...args) {
-      return plainSign.apply(this, signOptions(args))
-    },
-    writable: true,
-    configurable: true,
-  },
-  authorizationHeader: {
-    /** Signs a request and returns the `Authorization` header value. */
+for (const name of ['sign', 'authorizationHeader']) {
+  const signWith = OAuth1.prototype[name]
+  Object.defineProperty(OAuth1.prototype, name, {
     value(request) {
-      if (request === null || typeof request !== 'object') {
-        throw new XAuthError('invalid request: expected { method, url, form?, formBody?, nonce?, timestamp? }', {
-          code: 'X_INVALID_INPUT',
-          field: 'request',
-        })
-      }
-      if (request.callback != null || request.verifier != null) return this.sign(request).authorization
-      const { method, url, form, formBody, nonce, timestamp } = request
-      for (const [field, value, type] of [
-        ['method', method, 'string'],
-        ['url', url, 'string'],
-        ['formBody', formBody, 'string'],
-        ['nonce', nonce, 'string'],
-        ['timestamp', timestamp, 'number'],
-      ]) {
-        if (typeof value !== type && !(value == null && field !== 'method' && field !== 'url')) {
-          throw new XAuthError(`invalid ${field}: expected a ${type}, got ${value === null ? 'null' : typeof value}`, { code: 'X_INVALID_INPUT', field })
-        }
-      }
-      const pairs = formPairs(form)
-      let flat
-      if (pairs !== undefined) {
-        if (!Array.isArray(pairs)) throw new XAuthError('invalid form: expected an object or [key, value] pairs', { code: 'X_INVALID_INPUT', field: 'form' })
-        flat = []
-        for (const pair of pairs) {
-          if (!Array.isArray(pair) || pair.length !== 2) throw new XAuthError('invalid form: each entry must be a [key, value] pair', { code: 'X_INVALID_INPUT', field: 'form' })
-          flat.push(pair[0], pair[1])
-        }
-      }
-      return headerFor.call(this, method, url, flat, formBody, nonce, timestamp)
+      return signWith.call(this, withEncodedForm(request))
     },
     writable: true,
     configurable: true,
-  },
-})
+  })
+}
 
 const nativeSend = XAuth.prototype.send
-Object.defineProperties(XAuth.prototype, {
-  send: {
-    /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
-    value(credential, method, path, options = {}) {
-      const { form, json } = options || {}
-      const body = { form: formPairs(form), jsonText: json === undefined ? undefined : JSON.stringify(json) }
-      return nativeSend.call(this, credential, method, path, body).then((response) => ({
-        ...response,
-        json: () => JSON.parse(response.body),
-      }))
-    },
-    writable: true,
-    configurable: true,
+Object.defineProperty(XAuth.prototype, 'send', {
+  /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
+  value(credential, method, path, options) {
+    return nativeSend.call(this, credential, method, path, withEncodedForm(options))
   },
-  usersMe: {
-    /** `GET /2/users/me`: checks a user credential; resolves to the decoded body. */
-    value(credential) {
-      return this.send(credential, 'GET', '/2/users/me').then((r) => r.json())
-    },
-    writable: true,
-    configurable: true,
-  },
-  userByUsername: {
-    /** `GET /2/users/by/username/{username}`: a public lookup that works with a bearer token. */
-    value(credential, username) {
-      if (typeof username !== 'string' || !/^\w+$/.test(username)) {
-        return Promise.reject(new XAuthError('invalid username: must be 1 or more of A-Z a-z 0-9 _', { code: 'X_INVALID_INPUT', field: 'username' }))
-      }
-      return this.send(credential, 'GET', `/2/users/by/username/${username}`).then((r) => r.json())
-    },
-    writable: true,
-    configurable: true,
-  },
-})
-
-const nativeAdvanceClock = Sandbox.prototype.advanceClock
-Object.defineProperties(Sandbox.prototype, {
-  /** Moves the sandbox's clock forward by `seconds` (codes live 30 s, access tokens 7200 s). */
-  advanceClock: {
-    value(seconds) {
-      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 0xffffffff) {
-        throw new XAuthError('invalid seconds: expected a non-negative integer', { code: 'X_INVALID_INPUT', field: 'seconds' })
-      }
-      return nativeAdvanceClock.call(this, seconds)
-    },
-    writable: true,
-    configurable: true,
-  },
-  /** `{ base_url, apps: [...], users: [...] }`: where the sandbox listens and its credentials. */
-  info: {
-    get() {
-      return JSON.parse(this.describe())
-    },
-    configurable: true,
-  },
-  /** `http://127.0.0.1:PORT`. */
-  baseUrl: {
-    get() {
-      return this.info.base_url
-    },
-    configurable: true,
-  },
+  writable: true,
+  configurable: true,
 })
 
 /** The error an X error response (any shape) maps to. */
@@ -293,7 +176,7 @@ function parseError(status, body) {
 }
 
 const functions = Object.fromEntries(
-  ['crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
+  ['authorize', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
 )
 
 /**
@@ -315,22 +198,18 @@ function authorizedFetch(auth, options = {}) {
     token = await xauth.refresh(client, token)
     if (onRefresh) await onRefresh(token)
   }
-  const header = (method, url, init) => {
-    if (auth instanceof native.OAuth1) {
-      const body = init.body
-      const headers = new Headers(init.headers)
-      const isForm =
-        body instanceof URLSearchParams ||
-        (typeof body === 'string' && (headers.get('content-type') || '').toLowerCase().startsWith('application/x-www-form-urlencoded'))
-      return auth.authorizationHeader({ method, url, formBody: isForm ? body.toString() : undefined })
-    }
-    if (auth instanceof native.BearerToken) return auth.authorizationHeader()
-    return `Bearer ${token.accessToken()}`
-  }
   const send = (input, init, method, url) => {
     const headers = new Headers(init.headers)
-    headers.set('authorization', header(method, url, init))
-    return fetchImpl(input, { ...init, headers })
+    let body = init.body
+    if (body instanceof URLSearchParams) {
+      // what fetch itself would send for URLSearchParams
+      if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
+      body = body.toString()
+    }
+    const contentType = headers.get('content-type') ?? undefined
+    const textBody = typeof body === 'string' ? body : undefined
+    headers.set('authorization', functions.authorize(token, { method, url, contentType, body: textBody }))
+    return fetchImpl(input, { ...init, headers, body })
   }
   const authorized = async (input, init = {}) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
@@ -347,29 +226,13 @@ function authorizedFetch(auth, options = {}) {
   return authorized
 }
 
-/** Every error code, for `switch (err.code)`. */
-const ErrorCodes = Object.freeze({
-  CONFIG: 'X_CONFIG',
-  INVALID_INPUT: 'X_INVALID_INPUT',
-  STATE_MISMATCH: 'X_STATE_MISMATCH',
-  ACCESS_DENIED: 'X_ACCESS_DENIED',
-  TRANSPORT: 'X_TRANSPORT',
-  UNEXPECTED_RESPONSE: 'X_UNEXPECTED_RESPONSE',
-  AUTHENTICATION: 'X_AUTHENTICATION',
-  CLOCK_SKEW: 'X_CLOCK_SKEW',
-  INVALID_TOKEN: 'X_INVALID_TOKEN',
-  REAUTHORIZE: 'X_REAUTHORIZE',
-  RATE_LIMITED: 'X_RATE_LIMITED',
-  FORBIDDEN: 'X_FORBIDDEN',
-  UNAUTHORIZED_CLIENT: 'X_UNAUTHORIZED_CLIENT',
-  INVALID_REQUEST: 'X_INVALID_REQUEST',
-  API_ERROR: 'X_API_ERROR',
-  INTERNAL: 'X_INTERNAL',
-})
+/** Every error code, for `switch (err.code)`: `ErrorCodes.INVALID_TOKEN === 'X_INVALID_TOKEN'`. */
+const ErrorCodes = Object.freeze(Object.fromEntries(native.errorCodes().map((code) => [code.slice(2), code])))
 
 module.exports = {
   AccessToken,
   AccessTokenResponse,
+  ApiResponse,
   BearerToken,
   ConsumerKeys,
   ErrorCodes,

@@ -6,6 +6,7 @@ const xApiAuth = require('./index.js')
 export const {
   AccessToken,
   AccessTokenResponse,
+  ApiResponse,
   BearerToken,
   ConsumerKeys,
   ErrorCodes,
@@ -17,6 +18,7 @@ export const {
   Sandbox,
   XAuth,
   XAuthError,
+  authorize,
   authorizedFetch,
   basicAuthorization,
   crcResponseToken,

@@ -33,6 +33,18 @@ export declare class AccessTokenResponse {
   get screenName(): string | null
 }
 
+/** A successful API response. */
+export declare class ApiResponse {
+  /** HTTP status. */
+  get status(): number
+  /** Rate-limit headers, when sent. */
+  get rateLimit(): RateLimit | null
+  /** The body as text. */
+  get body(): string
+  /** The body decoded as JSON. */
+  json(): any
+}
+
 /** An app-only bearer token. */
 export declare class BearerToken {
   /** Wraps a bearer token. */
@@ -67,17 +79,8 @@ export declare class OAuth1 {
   static fromCredentials(consumer: ConsumerKeys, token?: AccessToken | undefined | null): OAuth1
   /** Signs a request: the header and what went into it. */
   sign(request: SignOptions): SignedRequest
-  /**
-   * Signs a request and returns the `Authorization` header value (the
-   * fast path: no base string is kept).
-   */
+  /** Signs a request and returns the `Authorization` header value. */
   authorizationHeader(request: SignOptions): string
-  /**
-   * The fast path of `authorizationHeader` used by the facade: positional
-   * arguments (no property lookups), the form as a flat
-   * `[key, value, key, value, ...]` array.
-   */
-  headerFor(method: string, url: string, flatForm?: Array<string> | undefined | null, formBody?: string | undefined | null, nonce?: string | undefined | null, timestamp?: number | undefined | null): string
   /** The consumer key (public). */
   get consumerKey(): string
   /** The access token (public part), if any. */
@@ -110,6 +113,8 @@ export declare class OAuth2UserToken {
   get scopes(): Array<string>
   /** Whether the token expires within `seconds` from now. */
   expiresWithin(seconds: number): boolean
+  /** `Bearer <access token>`. */
+  authorizationHeader(): string
 }
 
 /** An OAuth 2.0 authorization in progress. */
@@ -140,8 +145,13 @@ export declare class Sandbox {
    * document; the built-in app and users when absent).
    */
   static start(configJson?: string | undefined | null): Sandbox
-  /** `{"base_url": …, "apps": […], "users": […]}` as JSON text. */
-  describe(): string
+  /**
+   * `{ base_url, apps: [...], users: [...] }`: where it listens and what
+   * it accepts (`null` once stopped).
+   */
+  get info(): any
+  /** `http://127.0.0.1:PORT`. */
+  get baseUrl(): string
   /**
    * Moves the sandbox's clock forward: codes expire after 30 s, access
    * tokens after 7200 s.
@@ -181,8 +191,18 @@ export declare class XAuth {
   refresh(client: OAuth2Client, token: OAuth2UserToken): Promise<OAuth2UserToken>
   /** Revokes an access or refresh token (`tokenTypeHint`: `access_token` or `refresh_token`). */
   revoke(client: OAuth2Client, token: string, tokenTypeHint?: string | undefined | null): Promise<void>
-  /** Sends an authorised request. */
+  /**
+   * Sends an authorised request; `form` is signed with OAuth 1.0a,
+   * `json` never is.
+   */
   send(credential: OAuth1 | BearerToken | OAuth2UserToken, method: string, path: string, options?: SendOptions | undefined | null): Promise<ApiResponse>
+  /** `GET /2/users/me`: checks a user credential; resolves to the decoded body. */
+  usersMe(credential: OAuth1 | BearerToken | OAuth2UserToken): Promise<any>
+  /**
+   * `GET /2/users/by/username/{username}`: a public lookup that works with
+   * a bearer token; resolves to the decoded body.
+   */
+  userByUsername(credential: OAuth1 | BearerToken | OAuth2UserToken, username: string): Promise<any>
 }
 
 /** The options of `new AccessToken(...)`. */
@@ -193,14 +213,23 @@ export interface AccessTokenOptions {
   secret: string
 }
 
-/** A successful API response. */
-export interface ApiResponse {
-  /** HTTP status. */
-  status: number
-  /** Rate-limit headers, when sent. */
-  rateLimit?: RateLimit
-  /** The body as text. */
-  body: string
+/**
+ * The `Authorization` header for a request any HTTP client is about to
+ * send: OAuth 1.0a signs the method, URL and a form body (by
+ * `contentType`), never a JSON one.
+ */
+export declare function authorize(credential: OAuth1 | BearerToken | OAuth2UserToken, request: AuthorizeOptions): string
+
+/** An outgoing request, as `authorize` needs it. */
+export interface AuthorizeOptions {
+  /** `GET`, `POST`, ... */
+  method: string
+  /** The absolute URL, query included. */
+  url: string
+  /** The `Content-Type` header, if any. */
+  contentType?: string
+  /** The body as text, if it is text. */
+  body?: string
 }
 
 /** The `Basic …` header for an id and a secret (RFC 6749 §2.3.1). */
@@ -216,6 +245,9 @@ export interface ConsumerKeysOptions {
 
 /** `sha256=…`: the answer to a webhook CRC challenge. */
 export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
+
+/** Every stable error code (`X_CONFIG`, `X_INVALID_INPUT`, ...). */
+export declare function errorCodes(): Array<string>
 
 /** The options of `new OAuth1(...)`. */
 export interface OAuth1Options {
@@ -273,16 +305,16 @@ export interface RateLimit {
   limit: number
   /** `x-rate-limit-remaining`. */
   remaining: number
-  /** `x-rate-limit-reset`, Unix seconds. */
-  reset: number
+  /** `x-rate-limit-reset`: when the window resets, Unix seconds. */
+  resetAt: number
 }
 
 /** The body of an API request. */
 export interface SendOptions {
-  /** Form body pairs (signed by OAuth 1.0a). */
-  form?: Array<Array<string>>
-  /** A JSON document as text (never signed). */
-  jsonText?: string
+  /** Form body parameters (signed by OAuth 1.0a). */
+  form?: Record<string, string> | Array<[string, string]> | string[][] | string
+  /** Any JSON value (never signed). */
+  json?: unknown
 }
 
 /** The result of signing. */
@@ -303,8 +335,11 @@ export interface SignOptions {
   method: string
   /** The absolute URL, query included. */
   url: string
-  /** Form body parameters as `[key, value]` pairs (or an object, via the facade). */
-  form?: Array<Array<string>>
+  /**
+   * Form body parameters: an object, `[key, value]` pairs, or
+   * URLSearchParams (via the facade).
+   */
+  form?: Record<string, string> | Array<[string, string]> | string[][] | string
   /** An already encoded `application/x-www-form-urlencoded` body. */
   formBody?: string
   /** A fixed nonce (tests only). */

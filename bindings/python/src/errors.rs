@@ -1,65 +1,33 @@
-//! Core errors to the exception classes of `x_api_auth.errors`.
+//! Core errors to the exception classes of `x_api_auth.errors`: the class
+//! comes from `Error::code()` through the one table `CLASS_BY_CODE`, the
+//! attributes from `Error::fields()`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use x_api_auth::{ApiErrorKind, Error};
-
-/// The exception class for an error, by name in `x_api_auth.errors`.
-fn class_name(e: &Error) -> &'static str {
-    match e {
-        Error::MissingConfig { .. } => "ConfigurationError",
-        Error::InvalidInput { .. } => "InvalidInputError",
-        Error::StateMismatch | Error::TokenMismatch => "StateMismatchError",
-        Error::AccessDenied { .. } => "AccessDeniedError",
-        Error::Transport { .. } => "TransportError",
-        Error::UnexpectedResponse { .. } => "UnexpectedResponseError",
-        Error::Api(api) => match api.kind {
-            ApiErrorKind::ClockSkew => "ClockSkewError",
-            ApiErrorKind::Authentication
-            | ApiErrorKind::BadAuthenticationData
-            | ApiErrorKind::AppCredentials => "AuthenticationError",
-            ApiErrorKind::InvalidToken => "InvalidTokenError",
-            ApiErrorKind::ReauthorizationRequired => "ReauthorizationRequiredError",
-            ApiErrorKind::RateLimited => "RateLimitedError",
-            ApiErrorKind::Forbidden
-            | ApiErrorKind::CallbackNotApproved
-            | ApiErrorKind::PermissionsChanged
-            | ApiErrorKind::UnauthorizedClient => "ForbiddenError",
-            _ => "XApiError",
-        },
-        _ => "XAuthError",
-    }
-}
+use x_api_auth::{Error, ErrorField};
 
 /// Builds the Python exception for a core error, with its attributes.
 pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let module = py.import("x_api_auth.errors")?;
-        let class = module.getattr(class_name(&e))?;
+        let class = py
+            .import("x_api_auth.errors")?
+            .getattr("CLASS_BY_CODE")?
+            .get_item(e.code())?;
         let attrs = PyDict::new(py);
         attrs.set_item("code", e.code())?;
-        match &e {
-            Error::Api(api) => {
-                attrs.set_item("status", api.status)?;
-                attrs.set_item("x_code", api.code)?;
-                attrs.set_item("error", api.error.as_deref())?;
-                attrs.set_item("problem_type", api.problem_type.as_deref())?;
-                attrs.set_item("api_message", api.message.as_str())?;
-                attrs.set_item("kind", api.kind.as_str())?;
-                attrs.set_item("hint", api.hint)?;
-                attrs.set_item("base_string", api.base_string.as_deref())?;
-                attrs.set_item("reset_at", api.rate_limit_reset)?;
+        for (name, value) in e.fields() {
+            match value {
+                ErrorField::Number(n) => attrs.set_item(name, n)?,
+                ErrorField::Text(t) => attrs.set_item(name, t)?,
+                ErrorField::Bool(b) => attrs.set_item(name, b)?,
             }
-            Error::UnexpectedResponse { status, .. } => attrs.set_item("status", status)?,
-            Error::Transport { timeout, .. } => attrs.set_item("timeout", timeout)?,
-            Error::InvalidInput { field, .. } => attrs.set_item("field", *field)?,
-            _ => {}
         }
-        let instance = class.call((e.to_string(),), Some(&attrs))?;
-        Ok(PyErr::from_value(instance))
+        Ok(PyErr::from_value(
+            class.call((e.to_string(),), Some(&attrs))?,
+        ))
     };
     build().unwrap_or_else(|import_error| import_error)
 }
@@ -88,11 +56,12 @@ pub fn internal(py: Python<'_>, message: &str) -> PyErr {
 
 /// An `InvalidInputError` for a bad argument of the binding itself.
 pub fn invalid(py: Python<'_>, field: &'static str, reason: impl Into<String>) -> PyErr {
-    to_py_err(
-        py,
-        Error::InvalidInput {
-            field,
-            reason: reason.into(),
-        },
-    )
+    let reason = reason.into();
+    to_py_err(py, Error::InvalidInput { field, reason })
+}
+
+/// The exception X's error response (any shape) maps to.
+#[pyfunction]
+pub fn parse_error(py: Python<'_>, status: u16, body: &[u8]) -> PyErr {
+    to_py_err(py, x_api_auth::ApiError::parse(status, body).into())
 }

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::oneshot;
-use x_api_auth::Clock;
+use x_api_auth::{Clock, Error};
 
 pub use config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
 
@@ -111,9 +111,35 @@ impl Sandbox {
         &self.config
     }
 
-    /// The sandbox's description as one JSON line: base URL and credentials.
-    pub fn describe(&self) -> String {
-        serde_json::json!({"base_url": self.base_url(), "apps": self.config.apps, "users": self.config.users}).to_string()
+    /// Where it listens and what it accepts: `{"base_url": …, "apps": […],
+    /// "users": […]}` (the `x-api-auth-sandbox` binary prints it as one line).
+    pub fn info(&self) -> serde_json::Value {
+        serde_json::json!({"base_url": self.base_url(), "apps": self.config.apps, "users": self.config.users})
+    }
+
+    /// Starts it from synchronous code on `runtime` (which must not be the
+    /// caller's own): `config_json` is a [`SandboxConfig`] document, the
+    /// built-in app and users when `None`. Errors are the core's, so that
+    /// the Python and Node bindings report them like any other: a bad
+    /// configuration is `X_INVALID_INPUT`, a port that cannot be bound
+    /// `X_TRANSPORT`.
+    pub fn start_blocking(
+        runtime: &tokio::runtime::Runtime,
+        config_json: Option<&str>,
+    ) -> x_api_auth::Result<Self> {
+        let config = match config_json {
+            Some(text) => serde_json::from_str(text).map_err(|e| Error::InvalidInput {
+                field: "sandbox configuration",
+                reason: e.to_string(),
+            })?,
+            None => SandboxConfig::default(),
+        };
+        runtime
+            .block_on(Self::start(config))
+            .map_err(|e| Error::Transport {
+                reason: format!("cannot start the sandbox: {e}"),
+                timeout: false,
+            })
     }
 }
 

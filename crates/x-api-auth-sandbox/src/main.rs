@@ -44,7 +44,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("{}", sandbox.describe());
+    println!("{}", sandbox.info());
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }

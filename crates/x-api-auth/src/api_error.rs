@@ -9,8 +9,6 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::error::Truncated;
-
 /// What kind of failure an [`ApiError`] is, for code that reacts to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -76,7 +74,7 @@ pub struct ApiError {
     /// HTTP status of the response.
     pub status: u16,
     /// X's numeric error code (v1.1 and `oauth/*` errors), e.g. 32 or 89.
-    pub code: Option<u32>,
+    pub x_code: Option<u32>,
     /// The OAuth 2.0 `error` value, e.g. `invalid_request`.
     pub error: Option<String>,
     /// The v2 problem type, reduced to its last path segment
@@ -84,7 +82,7 @@ pub struct ApiError {
     /// prefix X used.
     pub problem_type: Option<String>,
     /// X's message (or `error_description`, or problem `detail`).
-    pub message: String,
+    pub api_message: String,
     /// The classification of the error.
     pub kind: ApiErrorKind,
     /// What to do about it, when known.
@@ -94,7 +92,7 @@ pub struct ApiError {
     pub base_string: Option<String>,
     /// For rate limits: when the window resets (Unix seconds), from
     /// `x-rate-limit-reset`.
-    pub rate_limit_reset: Option<u64>,
+    pub reset_at: Option<u64>,
 }
 
 const HINT_32: &str = "X could not verify the OAuth 1.0a signature: check that the API Key/Secret and Access Token/Secret belong to the same app and were not regenerated, that the clock is right, and that exactly the query and form-body parameters sent were signed (compare the base string)";
@@ -121,7 +119,7 @@ impl ApiError {
     /// ```
     /// use x_api_auth::{ApiError, ApiErrorKind};
     /// let e = ApiError::parse(401, br#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#);
-    /// assert_eq!(e.code, Some(32));
+    /// assert_eq!(e.x_code, Some(32));
     /// assert_eq!(e.kind, ApiErrorKind::Authentication);
     /// assert!(e.hint.is_some());
     /// ```
@@ -130,26 +128,26 @@ impl ApiError {
         let text = text.trim();
         let mut e = ApiError {
             status,
-            code: None,
+            x_code: None,
             error: None,
             problem_type: None,
-            message: String::new(),
+            api_message: String::new(),
             kind: ApiErrorKind::Other,
             hint: None,
             base_string: None,
-            rate_limit_reset: None,
+            reset_at: None,
         };
         if let Ok(json) = serde_json::from_str::<Value>(text) {
             e.read_json(&json);
         } else if text.starts_with("<?xml") || text.starts_with("<errors") {
             e.read_xml(text);
         } else if looks_like_html(text) {
-            e.message = "the server answered with an HTML page instead of an API error".into();
+            e.api_message = "the server answered with an HTML page instead of an API error".into();
         } else {
-            e.message = Truncated(text, 500).to_string();
+            e.api_message = Truncated(text, 500).to_string();
         }
-        if e.message.is_empty() {
-            e.message = format!("HTTP {status} with no error message");
+        if e.api_message.is_empty() {
+            e.api_message = format!("HTTP {status} with no error message");
         }
         (e.kind, e.hint) = classify(&e);
         e
@@ -160,14 +158,14 @@ impl ApiError {
     pub fn from_oauth2_error(status: u16, error: &str, description: &str) -> ApiError {
         let mut e = ApiError {
             status,
-            code: None,
+            x_code: None,
             error: Some(error.to_owned()),
             problem_type: None,
-            message: description.to_owned(),
+            api_message: description.to_owned(),
             kind: ApiErrorKind::Other,
             hint: None,
             base_string: None,
-            rate_limit_reset: None,
+            reset_at: None,
         };
         (e.kind, e.hint) = classify(&e);
         e
@@ -181,8 +179,8 @@ impl ApiError {
     }
 
     /// Attaches the rate-limit reset time (Unix seconds).
-    pub fn with_rate_limit_reset(mut self, reset: Option<u64>) -> Self {
-        self.rate_limit_reset = reset;
+    pub fn with_reset_at(mut self, reset: Option<u64>) -> Self {
+        self.reset_at = reset;
         self
     }
 
@@ -193,21 +191,21 @@ impl ApiError {
             .and_then(|a| a.first())
         {
             if let Some(code) = first.get("code").and_then(Value::as_u64) {
-                self.code = u32::try_from(code).ok();
-                self.message = str_field(first, "message");
+                self.x_code = u32::try_from(code).ok();
+                self.api_message = str_field(first, "message");
                 return;
             }
             if first.get("title").is_some() || first.get("type").is_some() {
                 self.read_problem(first);
                 return;
             }
-            self.message = str_field(first, "message");
+            self.api_message = str_field(first, "message");
         }
         if let Some(error) = json.get("error").and_then(Value::as_str) {
             self.error = Some(error.to_owned());
-            self.message = str_field(json, "error_description");
-            if self.message.is_empty() {
-                self.message = error.to_owned();
+            self.api_message = str_field(json, "error_description");
+            if self.api_message.is_empty() {
+                self.api_message = error.to_owned();
             }
             return;
         }
@@ -223,16 +221,16 @@ impl ApiError {
             None if ty.is_empty() => "about:blank".to_owned(),
             None => ty,
         });
-        self.message = str_field(json, "detail");
-        if self.message.is_empty() {
-            self.message = str_field(json, "title");
+        self.api_message = str_field(json, "detail");
+        if self.api_message.is_empty() {
+            self.api_message = str_field(json, "title");
         }
     }
 
     fn read_xml(&mut self, text: &str) {
         // <errors><error code="415">Callback URL not approved …</error></errors>
         let Some(start) = text.find("<error ").or_else(|| text.find("<error>")) else {
-            self.message = Truncated(text, 500).to_string();
+            self.api_message = Truncated(text, 500).to_string();
             return;
         };
         let element = &text[start..];
@@ -241,12 +239,12 @@ impl ApiError {
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
-            self.code = digits.parse().ok();
+            self.x_code = digits.parse().ok();
         }
         if let (Some(open_end), Some(close)) = (element.find('>'), element.find("</error>"))
             && open_end < close
         {
-            self.message = element[open_end + 1..close].trim().to_owned();
+            self.api_message = element[open_end + 1..close].trim().to_owned();
         }
     }
 }
@@ -269,7 +267,7 @@ fn looks_like_html(text: &str) -> bool {
 
 fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
     use ApiErrorKind as K;
-    if let Some(code) = e.code {
+    if let Some(code) = e.x_code {
         let known = match code {
             32 => Some((K::Authentication, HINT_32)),
             89 => Some((K::InvalidToken, HINT_89)),
@@ -289,7 +287,7 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
         }
     }
     if let Some(error) = e.error.as_deref() {
-        let message = e.message.as_str();
+        let message = e.api_message.as_str();
         return match error {
             "unauthorized_client" | "invalid_client" => {
                 (K::UnauthorizedClient, Some(HINT_UNAUTHORIZED_CLIENT))
@@ -315,7 +313,7 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
             _ => {}
         }
     }
-    if e.message.contains("Invalid oauth_verifier") {
+    if e.api_message.contains("Invalid oauth_verifier") {
         return (
             K::ReauthorizationRequired,
             Some(
@@ -335,7 +333,7 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "X API error (HTTP {}", self.status)?;
-        if let Some(code) = self.code {
+        if let Some(code) = self.x_code {
             write!(f, ", code {code}")?;
         }
         if let Some(error) = &self.error {
@@ -344,11 +342,11 @@ impl fmt::Display for ApiError {
         if let Some(problem) = &self.problem_type {
             write!(f, ", {problem}")?;
         }
-        write!(f, "): {}", self.message)?;
+        write!(f, "): {}", self.api_message)?;
         if let Some(hint) = self.hint {
             write!(f, ". Hint: {hint}")?;
         }
-        if let Some(reset) = self.rate_limit_reset {
+        if let Some(reset) = self.reset_at {
             write!(f, ". Rate limit resets at {reset} (Unix time)")?;
         }
         Ok(())
@@ -356,6 +354,18 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Shows a string that may be long (a response body) cut to `max` characters.
+struct Truncated<'a>(pub &'a str, pub usize);
+
+impl fmt::Display for Truncated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(self.1) {
+            None => f.write_str(self.0),
+            Some((i, _)) => write!(f, "{}…", &self.0[..i]),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -367,13 +377,13 @@ mod tests {
             401,
             br#"{"errors":[{"message":"Invalid or expired token","code":89}]}"#,
         );
-        assert_eq!((a.code, a.kind), (Some(89), ApiErrorKind::InvalidToken));
-        assert_eq!(a.message, "Invalid or expired token");
+        assert_eq!((a.x_code, a.kind), (Some(89), ApiErrorKind::InvalidToken));
+        assert_eq!(a.api_message, "Invalid or expired token");
         let b = ApiError::parse(
             401,
             br#"{"errors":[{"code":135,"message":"Timestamp out of bounds."}]}"#,
         );
-        assert_eq!((b.code, b.kind), (Some(135), ApiErrorKind::ClockSkew));
+        assert_eq!((b.x_code, b.kind), (Some(135), ApiErrorKind::ClockSkew));
     }
 
     #[test]
@@ -431,23 +441,23 @@ mod tests {
             403,
             br#"<?xml version='1.0' encoding='UTF-8'?><errors><error code="415">Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings</error></errors>"#,
         );
-        assert_eq!(e.code, Some(415));
+        assert_eq!(e.x_code, Some(415));
         assert_eq!(e.kind, ApiErrorKind::CallbackNotApproved);
-        assert!(e.message.starts_with("Callback URL not approved"));
+        assert!(e.api_message.starts_with("Callback URL not approved"));
         let e = ApiError::parse(
             401,
             b"Error processing your OAuth request: Invalid oauth_verifier parameter",
         );
         assert_eq!(e.kind, ApiErrorKind::ReauthorizationRequired);
-        assert!(e.message.contains("Invalid oauth_verifier"));
+        assert!(e.api_message.contains("Invalid oauth_verifier"));
     }
 
     #[test]
     fn html_and_empty_bodies() {
         let e = ApiError::parse(502, b"<!DOCTYPE html><html><body>Bad gateway</body></html>");
-        assert!(e.message.contains("HTML"));
+        assert!(e.api_message.contains("HTML"));
         let e = ApiError::parse(500, b"");
-        assert_eq!(e.message, "HTTP 500 with no error message");
+        assert_eq!(e.api_message, "HTTP 500 with no error message");
         let e = ApiError::parse(429, b"{}");
         assert_eq!(e.kind, ApiErrorKind::RateLimited);
     }

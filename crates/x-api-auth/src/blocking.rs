@@ -1,15 +1,17 @@
 //! Blocking variants of every flow, for scripts and synchronous callers:
-//! each method runs the async one on a private current-thread runtime.
+//! each method runs the async one of [`XAuth`] on one I/O runtime shared by
+//! the whole process (two worker threads, started on first use).
 
-use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::client::{ApiResponse, Body, Credential, PendingAuthorization, XAuth};
+use crate::api::{ApiResponse, Body};
+use crate::credential::Credential;
 use crate::credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::error::{Error, Result};
+use crate::flows::XAuth;
 use crate::oauth1::{AccessTokenResponse, RequestToken};
-use crate::oauth2::{Scope, TokenTypeHint};
+use crate::oauth2::{PendingAuthorization, TokenTypeHint};
 use crate::secret::{BearerToken, OAuthVerifier};
 
 /// [`XAuth`] with blocking methods. Do not call it from inside an async
@@ -48,6 +50,17 @@ pub fn shared_runtime() -> Result<&'static tokio::runtime::Runtime> {
     Ok(RUNTIME.get_or_init(|| rt))
 }
 
+/// Declares blocking twins of [`XAuth`]'s async methods: each runs the
+/// async method on the shared runtime.
+macro_rules! blocking_twins {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {$(
+        #[doc = concat!("See [`XAuth::", stringify!($name), "`].")]
+        pub fn $name(&self, $($arg: $ty),*) -> Result<$out> {
+            self.runtime.block_on(self.inner.$name($($arg),*))
+        }
+    )*};
+}
+
 impl XAuthBlocking {
     /// A blocking client for X.
     pub fn new() -> Result<Self> {
@@ -67,132 +80,24 @@ impl XAuthBlocking {
         })
     }
 
-    /// The async client inside.
+    /// The async client inside: its methods that do no I/O
+    /// (`authorize_url`, `authenticate_url`, `start_authorization`) are
+    /// called on it directly.
     pub fn as_async(&self) -> &XAuth {
         &self.inner
     }
 
-    fn run<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
-        self.runtime.block_on(future)
-    }
-
-    /// See [`XAuth::request_token`].
-    pub fn request_token(
-        &self,
-        consumer: &ConsumerKeys,
-        callback: &str,
-        access_type: Option<&str>,
-    ) -> Result<RequestToken> {
-        self.run(self.inner.request_token(consumer, callback, access_type))
-    }
-
-    /// See [`XAuth::authorize_url`].
-    pub fn authorize_url(
-        &self,
-        request_token: &RequestToken,
-        force_login: bool,
-        screen_name: Option<&str>,
-    ) -> String {
-        self.inner
-            .authorize_url(request_token, force_login, screen_name)
-    }
-
-    /// See [`XAuth::authenticate_url`].
-    pub fn authenticate_url(
-        &self,
-        request_token: &RequestToken,
-        force_login: bool,
-        screen_name: Option<&str>,
-    ) -> String {
-        self.inner
-            .authenticate_url(request_token, force_login, screen_name)
-    }
-
-    /// See [`XAuth::access_token`].
-    pub fn access_token(
-        &self,
-        consumer: &ConsumerKeys,
-        request_token: &RequestToken,
-        verifier: &OAuthVerifier,
-    ) -> Result<AccessTokenResponse> {
-        self.run(self.inner.access_token(consumer, request_token, verifier))
-    }
-
-    /// See [`XAuth::invalidate_access_token`].
-    pub fn invalidate_access_token(
-        &self,
-        consumer: &ConsumerKeys,
-        token: &AccessToken,
-    ) -> Result<()> {
-        self.run(self.inner.invalidate_access_token(consumer, token))
-    }
-
-    /// See [`XAuth::obtain_bearer`].
-    pub fn obtain_bearer(&self, consumer: &ConsumerKeys) -> Result<BearerToken> {
-        self.run(self.inner.obtain_bearer(consumer))
-    }
-
-    /// See [`XAuth::invalidate_bearer`].
-    pub fn invalidate_bearer(&self, consumer: &ConsumerKeys, bearer: &BearerToken) -> Result<()> {
-        self.run(self.inner.invalidate_bearer(consumer, bearer))
-    }
-
-    /// See [`XAuth::start_authorization`].
-    pub fn start_authorization(
-        &self,
-        client: &OAuth2Client,
-        redirect_uri: &str,
-        scopes: &[Scope],
-    ) -> Result<PendingAuthorization> {
-        self.inner.start_authorization(client, redirect_uri, scopes)
-    }
-
-    /// See [`XAuth::finish_authorization`].
-    pub fn finish_authorization(
-        &self,
-        client: &OAuth2Client,
-        pending: PendingAuthorization,
-        callback: &str,
-    ) -> Result<OAuth2UserToken> {
-        self.run(self.inner.finish_authorization(client, pending, callback))
-    }
-
-    /// See [`XAuth::refresh`].
-    pub fn refresh(
-        &self,
-        client: &OAuth2Client,
-        token: &OAuth2UserToken,
-    ) -> Result<OAuth2UserToken> {
-        self.run(self.inner.refresh(client, token))
-    }
-
-    /// See [`XAuth::revoke`].
-    pub fn revoke(&self, client: &OAuth2Client, token: &str, hint: TokenTypeHint) -> Result<()> {
-        self.run(self.inner.revoke(client, token, hint))
-    }
-
-    /// See [`XAuth::send`].
-    pub fn send(
-        &self,
-        credential: &Credential,
-        method: &str,
-        path: &str,
-        body: &Body,
-    ) -> Result<ApiResponse> {
-        self.run(self.inner.send(credential, method, path, body))
-    }
-
-    /// See [`XAuth::users_me`].
-    pub fn users_me(&self, credential: &Credential) -> Result<serde_json::Value> {
-        self.run(self.inner.users_me(credential))
-    }
-
-    /// See [`XAuth::user_by_username`].
-    pub fn user_by_username(
-        &self,
-        credential: &Credential,
-        username: &str,
-    ) -> Result<serde_json::Value> {
-        self.run(self.inner.user_by_username(credential, username))
+    blocking_twins! {
+        request_token(consumer: &ConsumerKeys, callback: &str, access_type: Option<&str>) -> RequestToken;
+        access_token(consumer: &ConsumerKeys, request_token: &RequestToken, verifier: &OAuthVerifier) -> AccessTokenResponse;
+        invalidate_access_token(consumer: &ConsumerKeys, token: &AccessToken) -> ();
+        obtain_bearer(consumer: &ConsumerKeys) -> BearerToken;
+        invalidate_bearer(consumer: &ConsumerKeys, bearer: &BearerToken) -> ();
+        finish_authorization(client: &OAuth2Client, pending: PendingAuthorization, callback: &str) -> OAuth2UserToken;
+        refresh(client: &OAuth2Client, token: &OAuth2UserToken) -> OAuth2UserToken;
+        revoke(client: &OAuth2Client, token: &str, hint: TokenTypeHint) -> ();
+        send(credential: &Credential, method: &str, path: &str, body: &Body) -> ApiResponse;
+        users_me(credential: &Credential) -> serde_json::Value;
+        user_by_username(credential: &Credential, username: &str) -> serde_json::Value;
     }
 }

@@ -8,10 +8,10 @@
 //! | Bearer Token (app-only) | [`BearerToken`] |
 //! | OAuth 2.0 user token (from the PKCE flow) | [`OAuth2UserToken`] |
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result, check_header_safe, check_not_empty};
-use crate::oauth2::Scope;
+use crate::scope::Scope;
 use crate::secret::{
     BearerToken, ClientSecret, ConsumerSecret, OAuth2AccessToken, RefreshToken, TokenSecret,
 };
@@ -283,7 +283,7 @@ impl OAuth2UserToken {
     /// expiry never counts as expired).
     ///
     /// ```
-    /// use std::time::{Duration, SystemTime};
+    /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
     /// use x_api_auth::OAuth2UserToken;
     /// let now = SystemTime::now();
     /// let mut t = OAuth2UserToken::new("at");
@@ -292,7 +292,51 @@ impl OAuth2UserToken {
     /// assert!(!t.expires_within(Duration::from_secs(10), now));
     /// ```
     pub fn expires_within(&self, margin: Duration, now: SystemTime) -> bool {
-        self.expires_at.is_some_and(|at| at <= now + margin)
+        self.expires_at
+            .is_some_and(|at| now.checked_add(margin).is_none_or(|limit| at <= limit))
+    }
+
+    /// A token from stored values: expiry in Unix seconds (ignored unless a
+    /// finite time between 1970 and the year 33658), scopes by name.
+    ///
+    /// ```
+    /// use x_api_auth::OAuth2UserToken;
+    /// let t = OAuth2UserToken::from_parts("at", Some("rt".into()), Some(1.5e9), ["tweet.read".to_owned()]);
+    /// assert_eq!(t.expires_at_unix(), Some(1.5e9));
+    /// assert_eq!(OAuth2UserToken::from_parts("at", None, Some(f64::NAN), []).expires_at_unix(), None);
+    /// ```
+    pub fn from_parts(
+        access_token: impl Into<OAuth2AccessToken>,
+        refresh_token: Option<String>,
+        expires_at_unix: Option<f64>,
+        scopes: impl IntoIterator<Item = String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token: refresh_token.map(RefreshToken::new),
+            expires_at: expires_at_unix
+                .filter(|s| s.is_finite() && (0.0..1e12).contains(s))
+                .map(|s| UNIX_EPOCH + Duration::from_secs_f64(s)),
+            scopes: scopes.into_iter().map(Scope::new).collect(),
+        }
+    }
+
+    /// The expiry in Unix seconds, if known.
+    pub fn expires_at_unix(&self) -> Option<f64> {
+        self.expires_at
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs_f64())
+    }
+
+    /// Whether the access token expires within `seconds` from now (negative
+    /// and NaN count as 0).
+    pub fn expires_within_secs(&self, seconds: f64) -> bool {
+        let seconds = if seconds.is_nan() {
+            0.0
+        } else {
+            seconds.clamp(0.0, 1e12)
+        };
+        self.expires_within(Duration::from_secs_f64(seconds), SystemTime::now())
     }
 
     /// The `Authorization` header value, `Bearer <access token>`.

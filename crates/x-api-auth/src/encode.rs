@@ -231,6 +231,16 @@ pub fn parse_form(input: &str, what: &'static str) -> Result<Vec<(String, String
         .collect()
 }
 
+/// The query of a callback URL, or the input itself when it is only a query.
+pub(crate) fn callback_query(callback: &str) -> &str {
+    let without_fragment = callback.split_once('#').map_or(callback, |(q, _)| q);
+    match without_fragment.split_once('?') {
+        Some((_, q)) => q,
+        None if without_fragment.contains("://") => "",
+        None => without_fragment,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

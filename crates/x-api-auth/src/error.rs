@@ -1,7 +1,5 @@
 //! The one error type of the crate.
 
-use std::fmt;
-
 use crate::api_error::ApiError;
 
 /// Everything that can go wrong, typed so that callers (and the Python and
@@ -123,6 +121,67 @@ impl Error {
         }
     }
 
+    /// Every code [`Error::code`] can return, plus `X_INTERNAL`, which the
+    /// bindings use for a bug caught at the boundary (a panic).
+    pub const CODES: &'static [&'static str] = &[
+        "X_CONFIG",
+        "X_INVALID_INPUT",
+        "X_STATE_MISMATCH",
+        "X_ACCESS_DENIED",
+        "X_TRANSPORT",
+        "X_UNEXPECTED_RESPONSE",
+        "X_AUTHENTICATION",
+        "X_CLOCK_SKEW",
+        "X_INVALID_TOKEN",
+        "X_REAUTHORIZE",
+        "X_RATE_LIMITED",
+        "X_FORBIDDEN",
+        "X_UNAUTHORIZED_CLIENT",
+        "X_INVALID_REQUEST",
+        "X_API_ERROR",
+        "X_INTERNAL",
+    ];
+
+    /// The error's structured fields, named in snake_case, for callers that
+    /// present errors elsewhere (the Python bindings write these names as
+    /// they are, the Node bindings in camelCase). Only fields with a value
+    /// are listed; none holds a secret.
+    ///
+    /// ```
+    /// use x_api_auth::{ApiError, Error, ErrorField};
+    /// let e: Error = ApiError::parse(401, br#"{"errors":[{"code":89,"message":"Invalid or expired token."}]}"#).into();
+    /// let fields = e.fields();
+    /// assert!(fields.contains(&("x_code", ErrorField::Number(89))));
+    /// assert!(fields.contains(&("status", ErrorField::Number(401))));
+    /// ```
+    pub fn fields(&self) -> Vec<(&'static str, ErrorField<'_>)> {
+        use ErrorField::{Bool, Number, Text};
+        let mut fields = Vec::new();
+        match self {
+            Error::Api(api) => {
+                fields.push(("status", Number(api.status.into())));
+                let optional = [
+                    ("x_code", api.x_code.map(|c| Number(c.into()))),
+                    ("error", api.error.as_deref().map(Text)),
+                    ("problem_type", api.problem_type.as_deref().map(Text)),
+                    ("api_message", Some(Text(&api.api_message))),
+                    ("kind", Some(Text(api.kind.as_str()))),
+                    ("hint", api.hint.map(Text)),
+                    ("base_string", api.base_string.as_deref().map(Text)),
+                    ("reset_at", api.reset_at.map(Number)),
+                ];
+                fields.extend(optional.into_iter().filter_map(|(k, v)| Some((k, v?))));
+            }
+            Error::UnexpectedResponse { status, .. } => {
+                fields.push(("status", Number((*status).into())));
+            }
+            Error::Transport { timeout, .. } => fields.push(("timeout", Bool(*timeout))),
+            Error::InvalidInput { field, .. } => fields.push(("field", Text(field))),
+            _ => {}
+        }
+        fields
+    }
+
     /// The X API error behind this error, if X answered with one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -161,17 +220,16 @@ pub(crate) fn check_not_empty(field: &'static str, value: &str) -> Result<(), Er
     }
 }
 
+/// The value of one of [`Error::fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorField<'a> {
+    /// A number (an HTTP status, X's code, a Unix time).
+    Number(u64),
+    /// A text.
+    Text(&'a str),
+    /// A flag.
+    Bool(bool),
+}
+
 /// The crate's `Result`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Shows a string that may be long (a response body) cut to `max` characters.
-pub(crate) struct Truncated<'a>(pub &'a str, pub usize);
-
-impl fmt::Display for Truncated<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(self.1) {
-            None => f.write_str(self.0),
-            Some((i, _)) => write!(f, "{}…", &self.0[..i]),
-        }
-    }
-}

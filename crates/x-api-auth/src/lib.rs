@@ -26,30 +26,40 @@
 //! # Ok::<(), x_api_auth::Error>(())
 //! ```
 
+// The modules are layers; README.md ("Architecture") lists them in order
+// with one line each, and scripts/check-architecture checks that no module
+// imports one listed after it.
+mod api;
 mod api_error;
+#[cfg(feature = "reqwest")]
 pub mod blocking;
-mod client;
 mod clock;
+mod credential;
 mod credentials;
 mod encode;
 mod error;
+mod flows;
 mod http_date;
 pub mod oauth1;
 pub mod oauth2;
+mod scope;
 mod secret;
+pub mod transport;
 pub mod webhook;
 
+pub use api::{ApiResponse, Body, RateLimit};
 pub use api_error::{ApiError, ApiErrorKind};
-pub use client::{
-    ApiResponse, Body, Credential, DEFAULT_API_BASE, DEFAULT_WEB_BASE, PendingAuthorization,
-    RateLimit, XAuth,
-};
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
+pub use credential::{Authorization, Credential, FORM_CONTENT_TYPE, RequestParts, form_body};
 pub use credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, env_vars};
 pub use encode::{encode_form, form_urlencode_component, parse_form, percent_encode};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorField, Result};
+#[cfg(feature = "reqwest")]
+pub use flows::XAuthSettings;
+pub use flows::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, XAuth};
 pub use http_date::parse_http_date;
 pub use oauth1::{OAuth1, SignableRequest, SignatureMethod, SignedRequest};
+pub use oauth2::PendingAuthorization;
 pub use secret::{
     AuthorizationCode, BearerToken, ClientSecret, ConsumerSecret, OAuth2AccessToken, OAuthVerifier,
     PkceCodeVerifier, RefreshToken, State, TokenSecret,

@@ -15,7 +15,7 @@ appear in ``repr()``/``str()``: read them with their ``secret()`` method.
 from __future__ import annotations
 
 import functools
-import json
+import inspect
 from typing import Any, Callable, TypeVar
 
 from x_api_auth import _native
@@ -36,6 +36,7 @@ __all__ = [
     "SignedRequest",
     "XAuth",
     "XAuthError",
+    "authorize",
     "basic_authorization",
     "crc_response_token",
     "parse_error",
@@ -80,6 +81,12 @@ def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
         return _typed(native.__new__)(cls, *args, **kwargs)
 
+    try:  # help() and inspect show the native constructor's arguments
+        signature = inspect.signature(native)
+        cls = inspect.Parameter("cls", inspect.Parameter.POSITIONAL_ONLY)
+        __new__.__signature__ = signature.replace(parameters=[cls, *signature.parameters.values()])  # type: ignore[attr-defined]
+    except ValueError:  # a native class without a constructor
+        pass
     namespace["__new__"] = __new__
     for name, attribute in vars(native).items():
         if name.startswith("_"):
@@ -119,35 +126,13 @@ _NETWORK_METHODS = (
 )
 
 
-def _json_helpers() -> dict[str, Any]:
-    def users_me(self: Any, credential: Any) -> Any:
-        """``GET /2/users/me``: checks a user credential and returns the decoded body."""
-        return json.loads(_typed(_native.XAuth.users_me)(self, credential))
-
-    def user_by_username(self: Any, credential: Any, username: str) -> Any:
-        """``GET /2/users/by/username/{username}``: public lookup, works with a bearer token."""
-        return json.loads(_typed(_native.XAuth.user_by_username)(self, credential, username))
-
-    def send(
-        self: Any, credential: Any, method: str, path: str, *, form: Any = None, json_body: Any = None
-    ) -> Any:
-        """Sends an authorised request. ``form`` (dict or pairs) is signed with OAuth 1.0a;
-        ``json_body`` (any JSON value) never is."""
-        json_text = None if json_body is None else json.dumps(json_body)
-        return _typed(_native.XAuth.send)(self, credential, method, path, form=form, json_text=json_text)
-
-    helpers: dict[str, Any] = {"users_me": users_me, "user_by_username": user_by_username, "send": send}
-    helpers.update({f"{name}_async": _async_twin(name) for name in _NETWORK_METHODS})
-    return helpers
-
-
 ConsumerKeys = _facade(_native.ConsumerKeys)
 AccessToken = _facade(_native.AccessToken)
 OAuth2Client = _facade(_native.OAuth2Client)
 BearerToken = _facade(_native.BearerToken)
 OAuth2UserToken = _facade(_native.OAuth2UserToken)
 OAuth1 = _facade(_native.OAuth1)
-XAuth = _facade(_native.XAuth, _json_helpers())
+XAuth = _facade(_native.XAuth, {f"{name}_async": _async_twin(name) for name in _NETWORK_METHODS})
 PendingAuthorization = _facade(_native.PendingAuthorization)
 ApiResponse = _native.ApiResponse
 SignedRequest = _native.SignedRequest
@@ -155,6 +140,7 @@ RequestToken = _native.RequestToken
 AccessTokenResponse = _native.AccessTokenResponse
 RateLimit = _native.RateLimit
 
+authorize = _typed(_native.authorize)
 crc_response_token = _typed(_native.crc_response_token)
 verify_webhook_signature = _typed(_native.verify_webhook_signature)
 parse_error = _typed(_native.parse_error)

@@ -17,6 +17,7 @@ from x_api_auth._native import RequestToken as RequestToken
 from x_api_auth._native import SignedRequest as SignedRequest
 from x_api_auth._native import XAuth as _NativeXAuth
 from x_api_auth._native import _Credential, _Form
+from x_api_auth._native import authorize as authorize
 from x_api_auth._native import basic_authorization as basic_authorization
 from x_api_auth._native import crc_response_token as crc_response_token
 from x_api_auth._native import parse_error as parse_error
@@ -40,6 +41,7 @@ __all__ = [
     "SignedRequest",
     "XAuth",
     "XAuthError",
+    "authorize",
     "basic_authorization",
     "crc_response_token",
     "parse_error",
@@ -49,17 +51,6 @@ __all__ = [
 ]
 
 class XAuth(_NativeXAuth):
-    def send(  # type: ignore[override]
-        self,
-        credential: _Credential,
-        method: str,
-        path: str,
-        *,
-        form: _Form | None = None,
-        json_body: Any = None,
-    ) -> ApiResponse: ...
-    def users_me(self, credential: _Credential) -> Any: ...
-    def user_by_username(self, credential: _Credential, username: str) -> Any: ...
     async def request_token_async(
         self, consumer: ConsumerKeys, callback: str, access_type: str | None = None
     ) -> RequestToken: ...

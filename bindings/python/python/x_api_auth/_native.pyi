@@ -6,6 +6,7 @@ from typing import Any, Union, final
 from typing_extensions import disjoint_base
 
 __all__ = [
+    "ERROR_CODES",
     "AccessToken",
     "AccessTokenResponse",
     "ApiResponse",
@@ -20,6 +21,7 @@ __all__ = [
     "Sandbox",
     "SignedRequest",
     "XAuth",
+    "authorize",
     "basic_authorization",
     "crc_response_token",
     "parse_error",
@@ -30,6 +32,8 @@ __all__ = [
 
 _Form = Mapping[str, str] | Iterable[tuple[str, str]]
 _Credential = Union["OAuth1", "BearerToken", "OAuth2UserToken"]
+
+ERROR_CODES: list[str]
 
 @disjoint_base
 class ConsumerKeys:
@@ -87,6 +91,7 @@ class OAuth2UserToken:
     @property
     def scopes(self) -> list[str]: ...
     def expires_within(self, seconds: float) -> bool: ...
+    def authorization_header(self) -> str: ...
 
 @final
 class SignedRequest:
@@ -107,10 +112,10 @@ class OAuth1:
         consumer_secret: str,
         token: str | None = None,
         token_secret: str | None = None,
-        signature_method: str = "HMAC-SHA1",
+        signature_method: str | None = None,
         *,
         realm: str | None = None,
-        include_version: bool = True,
+        include_version: bool | None = None,
     ) -> OAuth1: ...
     @staticmethod
     def from_credentials(consumer: ConsumerKeys, token: AccessToken | None = None) -> OAuth1: ...
@@ -169,7 +174,7 @@ class RateLimit:
     @property
     def remaining(self) -> int: ...
     @property
-    def reset(self) -> int: ...
+    def reset_at(self) -> int: ...
 
 @final
 class ApiResponse:
@@ -186,10 +191,10 @@ class ApiResponse:
 class XAuth:
     def __new__(
         cls,
-        api_base: str = "https://api.x.com",
-        web_base: str = "https://x.com",
-        timeout: float = 30.0,
-        simulated_clock_skew: int = 0,
+        api_base: str | None = None,
+        web_base: str | None = None,
+        timeout: float | None = None,
+        simulated_clock_skew: int | None = None,
     ) -> XAuth: ...
     @property
     def clock_offset(self) -> int: ...
@@ -224,7 +229,7 @@ class XAuth:
         path: str,
         *,
         form: _Form | None = None,
-        json_text: str | None = None,
+        json_body: Any = None,
     ) -> ApiResponse: ...
     def users_me(self, credential: _Credential) -> Any: ...
     def user_by_username(self, credential: _Credential, username: str) -> Any: ...
@@ -232,10 +237,19 @@ class XAuth:
 @final
 class Sandbox:
     def __new__(cls, config_json: str | None = None) -> Sandbox: ...
-    def describe(self) -> str: ...
+    @property
+    def info(self) -> dict[str, Any]: ...
     def advance_clock(self, seconds: int) -> bool: ...
     def stop(self) -> None: ...
 
+def authorize(
+    credential: _Credential,
+    method: str,
+    url: str,
+    *,
+    content_type: str | bytes | None = None,
+    body: object = None,
+) -> str: ...
 def crc_response_token(consumer_secret: str, crc_token: str) -> str: ...
 def verify_webhook_signature(consumer_secret: str, body: bytes, signature: str) -> None: ...
 def parse_error(status: int, body: bytes) -> BaseException: ...

@@ -42,4 +42,4 @@ class RefreshingToken:
 
     def header(self) -> str:
         """The ``Authorization`` header value."""
-        return f"Bearer {self.token.access_token()}"
+        return self.token.authorization_header()

@@ -26,7 +26,10 @@ __all__ = [
     "ReauthorizationRequiredError",
     "ForbiddenError",
     "RateLimitedError",
+    "UnauthorizedClientError",
+    "InvalidRequestError",
     "InternalError",
+    "CLASS_BY_CODE",
 ]
 
 
@@ -55,9 +58,13 @@ class XAuthError(Exception):
 class ConfigurationError(XAuthError):
     """A required setting (an environment variable) is missing or empty."""
 
+    code = "X_CONFIG"
+
 
 class InvalidInputError(XAuthError, ValueError):
     """An argument has the right type but a bad value; ``field`` names it."""
+
+    code = "X_INVALID_INPUT"
 
 
 class InvalidTypeError(XAuthError, TypeError):
@@ -69,48 +76,108 @@ class InvalidTypeError(XAuthError, TypeError):
 class StateMismatchError(XAuthError):
     """The callback's state (or oauth_token) is not the one this login sent."""
 
+    code = "X_STATE_MISMATCH"
+
 
 class AccessDeniedError(XAuthError):
     """The user pressed Cancel/Deny on X's consent page."""
+
+    code = "X_ACCESS_DENIED"
 
 
 class TransportError(XAuthError):
     """The HTTP exchange failed: no connection, or a timeout (``timeout`` is True)."""
 
+    code = "X_TRANSPORT"
+
 
 class UnexpectedResponseError(XAuthError):
     """A successful response whose body is not what the protocol requires."""
+
+    code = "X_UNEXPECTED_RESPONSE"
 
 
 class XApiError(XAuthError):
     """X answered with an error: see ``status``, ``x_code``, ``api_message`` and ``hint``."""
 
+    code = "X_API_ERROR"
+
 
 class AuthenticationError(XApiError):
     """X could not authenticate the request (code 32, 99, 215, or a 401)."""
+
+    code = "X_AUTHENTICATION"
 
 
 class ClockSkewError(AuthenticationError):
     """The OAuth 1.0a timestamp is too far from X's clock (code 135)."""
 
+    code = "X_CLOCK_SKEW"
+
 
 class InvalidTokenError(XApiError):
     """The token is unknown, expired or revoked (code 89)."""
+
+    code = "X_INVALID_TOKEN"
 
 
 class ReauthorizationRequiredError(XApiError):
     """The refresh token or authorization code is spent, expired or revoked: log the user in again."""
 
+    code = "X_REAUTHORIZE"
+
 
 class ForbiddenError(XApiError):
     """The credential is valid but not allowed here (codes 220, 261, 415, oauth1-permissions, ...)."""
 
+    code = "X_FORBIDDEN"
+
 
 class RateLimitedError(XApiError):
     """Too many requests; ``reset_at`` is when the window resets (Unix seconds)."""
+
+    code = "X_RATE_LIMITED"
+
+
+class InvalidRequestError(XApiError):
+    """X refused the request as malformed (an HTTP 400 of no more specific kind)."""
+
+    code = "X_INVALID_REQUEST"
+
+
+class UnauthorizedClientError(ForbiddenError):
+    """The client type does not match the developer portal's "Type of App" (public vs confidential)."""
+
+    code = "X_UNAUTHORIZED_CLIENT"
 
 
 class InternalError(XAuthError):
     """A bug inside x_api_auth (a Rust panic, caught before it could crash Python)."""
 
     code = "X_INTERNAL"
+
+
+CLASS_BY_CODE: dict[str, type[XAuthError]] = {
+    cls.code: cls
+    for cls in (
+        ConfigurationError,
+        InvalidInputError,
+        StateMismatchError,
+        AccessDeniedError,
+        TransportError,
+        UnexpectedResponseError,
+        XApiError,
+        AuthenticationError,
+        ClockSkewError,
+        InvalidTokenError,
+        ReauthorizationRequiredError,
+        ForbiddenError,
+        UnauthorizedClientError,
+        InvalidRequestError,
+        RateLimitedError,
+        InternalError,
+    )
+}
+"""The exception class of each stable code (``X_INVALID_TOKEN`` → InvalidTokenError, ...):
+the Rust core picks the class of every error it raises here, and a test checks that every
+code of the core has exactly one class."""

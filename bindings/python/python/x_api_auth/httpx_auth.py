@@ -1,6 +1,6 @@
 """``httpx`` adapters, for ``httpx.Client`` and ``httpx.AsyncClient``.
 
-Form bodies are signed, JSON bodies are not, exactly as in the Rust core.
+Form bodies are signed, JSON bodies are not: the Rust core decides (``x_api_auth.authorize``).
 Install with ``pip install x-api-auth[httpx]``.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from x_api_auth import BearerToken, OAuth1
+from x_api_auth import BearerToken, OAuth1, authorize
 from x_api_auth._refreshing import RefreshingToken
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
@@ -26,14 +26,12 @@ class OAuth1Auth(httpx.Auth):
         self.oauth1 = oauth1
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        content_type = request.headers.get("Content-Type", "").lower()
-        form_body = (
-            request.content.decode("utf-8")
-            if content_type.startswith("application/x-www-form-urlencoded") and request.content
-            else None
-        )
-        request.headers["Authorization"] = self.oauth1.authorization_header(
-            request.method, str(request.url), form_body=form_body
+        request.headers["Authorization"] = authorize(
+            self.oauth1,
+            request.method,
+            str(request.url),
+            content_type=request.headers.get("Content-Type"),
+            body=request.content,
         )
         yield request
 

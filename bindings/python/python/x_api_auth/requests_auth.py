@@ -1,6 +1,6 @@
 """``requests`` adapters: ``requests.get(url, auth=OAuth1Auth(...))``.
 
-Form bodies are signed, JSON bodies are not, exactly as in the Rust core.
+Form bodies are signed, JSON bodies are not: the Rust core decides (``x_api_auth.authorize``).
 Install with ``pip install x-api-auth[requests]``.
 """
 
@@ -11,18 +11,10 @@ from typing import Any
 import requests
 from requests.auth import AuthBase
 
-from x_api_auth import BearerToken, OAuth1
+from x_api_auth import BearerToken, OAuth1, authorize
 from x_api_auth._refreshing import RefreshingToken
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
-
-
-def _form_body(request: Any) -> str | None:
-    content_type = request.headers.get("Content-Type", "")
-    if not content_type.lower().startswith("application/x-www-form-urlencoded") or not request.body:
-        return None
-    body = request.body
-    return body.decode("utf-8") if isinstance(body, bytes) else str(body)
 
 
 class OAuth1Auth(AuthBase):
@@ -32,8 +24,12 @@ class OAuth1Auth(AuthBase):
         self.oauth1 = oauth1
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = self.oauth1.authorization_header(
-            request.method or "GET", request.url or "", form_body=_form_body(request)
+        request.headers["Authorization"] = authorize(
+            self.oauth1,
+            request.method or "GET",
+            request.url or "",
+            content_type=request.headers.get("Content-Type"),
+            body=request.body,
         )
         return request
 

@@ -30,17 +30,22 @@ class Sandbox:
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         self._native = _native.Sandbox(None if config is None else json.dumps(config))
-        self.description: dict[str, Any] = json.loads(self._native.describe())
+        self._info: dict[str, Any] = self._native.info
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Where it listens and what it accepts: ``{"base_url": ..., "apps": [...], "users": [...]}``."""
+        return self._info
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``."""
-        return str(self.description["base_url"])
+        return str(self.info["base_url"])
 
     @property
     def app(self) -> dict[str, Any]:
         """The first app of the configuration."""
-        return dict(self.description["apps"][0])
+        return dict(self.info["apps"][0])
 
     @property
     def consumer_keys(self) -> ConsumerKeys:

@@ -1,13 +1,14 @@
 //! OAuth 1.0a: the signer and the pure parts of the 3-legged flow.
 
 mod base_url;
+mod settings;
 mod sign;
 mod three_legged;
 
+pub use settings::OAuth1Settings;
 pub use sign::{
     OAuth1, SignableRequest, SignatureMethod, SignedRequest, parse_authorization_header,
 };
-pub(crate) use three_legged::callback_query as three_legged_callback_query;
 pub use three_legged::{
     AccessTokenResponse, RequestToken, authenticate_url, authorize_url, parse_callback,
 };

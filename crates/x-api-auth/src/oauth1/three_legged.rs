@@ -2,7 +2,7 @@
 //! responses, building the consent URL and checking the callback.
 
 use crate::credentials::AccessToken;
-use crate::encode::{encode_form, parse_form};
+use crate::encode::{callback_query, encode_form, parse_form};
 use crate::error::{Error, Result};
 use crate::secret::{OAuthVerifier, TokenSecret, constant_time_eq};
 
@@ -198,15 +198,5 @@ pub fn parse_callback(callback: &str, request_token: &str) -> Result<OAuthVerifi
     match field(&pairs, "oauth_verifier") {
         Some(v) if !v.is_empty() => Ok(OAuthVerifier::new(v)),
         _ => Err(Error::invalid_input("callback", "has no oauth_verifier")),
-    }
-}
-
-/// The query of a callback URL, or the input itself when it is only a query.
-pub(crate) fn callback_query(callback: &str) -> &str {
-    let without_fragment = callback.split_once('#').map_or(callback, |(q, _)| q);
-    match without_fragment.split_once('?') {
-        Some((_, q)) => q,
-        None if without_fragment.contains("://") => "",
-        None => without_fragment,
     }
 }

@@ -6,9 +6,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use super::{PkceChallenge, Scope};
 use crate::api_error::ApiError;
-use crate::encode::{parse_form, percent_encode_into};
+use crate::encode::{callback_query, parse_form, percent_encode_into};
 use crate::error::{Error, Result, check_not_empty};
-use crate::oauth1::three_legged_callback_query as callback_query;
 use crate::secret::{AuthorizationCode, State, constant_time_eq};
 
 /// X's authorize endpoint.

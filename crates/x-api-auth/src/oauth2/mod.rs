@@ -3,13 +3,14 @@
 //! URLs and request bodies and parses responses; the flows send them.
 
 mod authorize;
+mod pending;
 mod pkce;
-mod scope;
 mod token_request;
 mod token_response;
 
+pub use crate::scope::Scope;
 pub use authorize::{AuthorizeUrl, DEFAULT_AUTHORIZE_ENDPOINT, parse_authorization_callback};
+pub use pending::PendingAuthorization;
 pub use pkce::{PkceChallenge, PkceMethod};
-pub use scope::Scope;
 pub use token_request::{TokenRequest, TokenTypeHint, basic_authorization};
 pub use token_response::{parse_bearer_response, parse_revoke_response, parse_token_response};

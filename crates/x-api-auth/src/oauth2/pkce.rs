@@ -27,6 +27,19 @@ impl PkceMethod {
     }
 }
 
+impl std::str::FromStr for PkceMethod {
+    type Err = Error;
+
+    /// `S256` or `plain`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "S256" => Ok(PkceMethod::S256),
+            "plain" => Ok(PkceMethod::Plain),
+            _ => Err(Error::invalid_input("method", "must be S256 or plain")),
+        }
+    }
+}
+
 /// A code challenge and its method, sent in the authorize URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PkceChallenge {

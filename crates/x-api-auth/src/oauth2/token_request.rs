@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::{ConsumerKeys, OAuth2Client};
 use crate::encode::{encode_form, form_urlencode_component};
-use crate::error::{Result, check_header_safe, check_not_empty};
+use crate::error::{Error, Result, check_header_safe, check_not_empty};
 use crate::secret::{AuthorizationCode, BearerToken, PkceCodeVerifier, RefreshToken};
 
 /// The `Authorization: Basic …` value for a client id and secret: each is
@@ -45,6 +45,22 @@ impl TokenTypeHint {
         match self {
             TokenTypeHint::AccessToken => "access_token",
             TokenTypeHint::RefreshToken => "refresh_token",
+        }
+    }
+}
+
+impl std::str::FromStr for TokenTypeHint {
+    type Err = Error;
+
+    /// `access_token` or `refresh_token`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "access_token" => Ok(TokenTypeHint::AccessToken),
+            "refresh_token" => Ok(TokenTypeHint::RefreshToken),
+            _ => Err(Error::invalid_input(
+                "token_type_hint",
+                "must be access_token or refresh_token",
+            )),
         }
     }
 }

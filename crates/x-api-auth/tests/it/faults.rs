@@ -72,7 +72,7 @@ async fn server_error_500_with_html() {
     .await;
     let api = e.api_error().expect("an API error");
     assert_eq!(api.status, 500);
-    assert!(api.message.contains("HTML"));
+    assert!(api.api_message.contains("HTML"));
 }
 
 #[tokio::test]

@@ -10,4 +10,5 @@ mod properties;
 mod scenarios;
 mod secrets_never_leak;
 mod support;
+mod transport;
 mod vectors;

@@ -203,14 +203,14 @@ async fn scenario_three_legged_callback() {
             .access_token(&consumer, &request_token, &verifier)
             .await,
     );
-    assert_eq!(e.code, Some(89));
+    assert_eq!(e.x_code, Some(89));
     // Invalidate, then the token is dead.
     world
         .x
         .invalidate_access_token(&consumer, &granted.access_token)
         .await
         .unwrap();
-    assert_eq!(api_kind(world.x.users_me(&user).await).code, Some(89));
+    assert_eq!(api_kind(world.x.users_me(&user).await).x_code, Some(89));
 }
 
 #[tokio::test]
@@ -316,7 +316,7 @@ async fn scenario_bearer_obtain_use_invalidate() {
     let e = api_kind(world.x.user_by_username(&credential, "X").await);
     assert_eq!((e.status, e.kind), (401, ApiErrorKind::Authentication));
     let e = api_kind(world.x.invalidate_bearer(&consumer, &bearer).await);
-    assert_eq!(e.code, Some(99));
+    assert_eq!(e.x_code, Some(99));
 }
 
 #[tokio::test]
@@ -386,7 +386,7 @@ async fn scenario_refresh_rotation_reuse_rejected() {
     assert_eq!(e.kind, ApiErrorKind::ReauthorizationRequired);
     // Reuse revoked the family: the rotated token is dead too.
     let e = api_kind(world.x.refresh(&client, &second).await);
-    assert_eq!(e.message, "Value passed for the token was invalid.");
+    assert_eq!(e.api_message, "Value passed for the token was invalid.");
 }
 
 #[tokio::test]
@@ -421,7 +421,7 @@ async fn scenario_wrong_consumer_secret_code_32() {
     );
     let e = api_kind(world.x.users_me(&wrong).await);
     assert_eq!(
-        (e.status, e.code, e.kind),
+        (e.status, e.x_code, e.kind),
         (401, Some(32), ApiErrorKind::Authentication)
     );
     assert!(e.hint.is_some());
@@ -483,7 +483,7 @@ async fn scenario_expired_code() {
             .await,
     );
     assert_eq!(
-        e.message,
+        e.api_message,
         "Value passed for the authorization code was invalid."
     );
     assert!(e.hint.unwrap().contains("30 seconds"));

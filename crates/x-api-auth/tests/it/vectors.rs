@@ -266,10 +266,10 @@ fn error_vectors() {
     for case in file.cases {
         let e = ApiError::parse(case.status, case.body.as_bytes());
         assert_eq!(e.status, case.status, "{}", case.name);
-        assert_eq!(e.code, case.code, "{}", case.name);
+        assert_eq!(e.x_code, case.code, "{}", case.name);
         assert_eq!(e.error, case.error, "{}", case.name);
         assert_eq!(e.problem_type, case.problem_type, "{}", case.name);
         assert_eq!(e.kind.as_str(), case.kind, "{}", case.name);
-        assert_eq!(e.message, case.message, "{}", case.name);
+        assert_eq!(e.api_message, case.message, "{}", case.name);
     }
 }

@@ -1,0 +1,205 @@
+//! OAuth 1.0a: the signer, and the tokens of the 3-legged flow.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use x_api_auth::SignableRequest;
+use x_api_auth::oauth1::OAuth1Settings;
+
+use crate::api::form_pairs;
+use crate::credentials::{AccessToken, ConsumerKeys};
+use crate::errors::{core, invalid};
+
+/// The options of `new OAuth1(...)`.
+#[napi(object)]
+pub struct OAuth1Options {
+    /// API Key.
+    pub consumer_key: String,
+    /// API Key Secret.
+    pub consumer_secret: String,
+    /// Access Token (with `tokenSecret`).
+    pub token: Option<String>,
+    /// Access Token Secret.
+    pub token_secret: Option<String>,
+    /// `HMAC-SHA1` (default), `HMAC-SHA256` or `PLAINTEXT`.
+    pub signature_method: Option<String>,
+    /// `realm` for the header (never signed).
+    pub realm: Option<String>,
+    /// Whether to send `oauth_version="1.0"` (default true).
+    pub include_version: Option<bool>,
+}
+
+/// A request to sign.
+#[napi(object)]
+pub struct SignOptions {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The absolute URL, query included.
+    pub url: String,
+    /// Form body parameters: an object, `[key, value]` pairs, or
+    /// URLSearchParams (via the facade).
+    #[napi(ts_type = "Record<string, string> | Array<[string, string]> | string[][] | string")]
+    pub form: Option<serde_json::Value>,
+    /// An already encoded `application/x-www-form-urlencoded` body.
+    pub form_body: Option<String>,
+    /// A fixed nonce (tests only).
+    pub nonce: Option<String>,
+    /// A fixed timestamp, Unix seconds (tests only).
+    pub timestamp: Option<i64>,
+    /// `oauth_callback` (request token only).
+    pub callback: Option<String>,
+    /// `oauth_verifier` (access token only).
+    pub verifier: Option<String>,
+}
+
+/// The result of signing.
+#[napi(object)]
+pub struct SignedRequest {
+    /// The `Authorization` header value.
+    pub authorization: String,
+    /// The signature base string.
+    pub base_string: String,
+    /// The nonce used.
+    pub nonce: String,
+    /// The timestamp used.
+    pub timestamp: i64,
+}
+
+/// Signs `request` with `sign`, given the core's request to sign.
+fn with_signable<T>(
+    request: SignOptions,
+    sign: impl FnOnce(&SignableRequest<'_>) -> x_api_auth::Result<T>,
+) -> Result<T> {
+    let form = form_pairs(request.form)?;
+    let mut signable = SignableRequest::new(request.method.as_str(), request.url.as_str())
+        .form(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Some(body) = &request.form_body {
+        signable = signable.form_body(body.as_str());
+    }
+    if let Some(n) = &request.nonce {
+        signable = signable.nonce(n.as_str());
+    }
+    if let Some(t) = request.timestamp {
+        let t = u64::try_from(t).map_err(|_| invalid("timestamp", "must be positive"))?;
+        signable = signable.timestamp(t);
+    }
+    if let Some(c) = &request.callback {
+        signable = signable.callback(c.as_str());
+    }
+    if let Some(v) = &request.verifier {
+        signable = signable.verifier(v.as_str());
+    }
+    core(sign(&signable))
+}
+
+/// An OAuth 1.0a signer.
+#[napi(js_name = "OAuth1")]
+#[derive(Clone)]
+pub struct OAuth1(pub(crate) x_api_auth::OAuth1);
+
+#[napi]
+impl OAuth1 {
+    /// A signer for consumer keys and, optionally, an access token.
+    #[napi(constructor)]
+    pub fn new(options: OAuth1Options) -> Result<Self> {
+        let settings = OAuth1Settings {
+            consumer_key: options.consumer_key,
+            consumer_secret: options.consumer_secret,
+            token: options.token,
+            token_secret: options.token_secret,
+            signature_method: options.signature_method,
+            realm: options.realm,
+            include_version: options.include_version,
+        };
+        core(settings.build()).map(Self)
+    }
+
+    /// A signer from credential objects.
+    #[napi(factory)]
+    pub fn from_credentials(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Self {
+        let signer = x_api_auth::OAuth1::new(consumer.0.clone());
+        Self(match token {
+            Some(t) => signer.with_token(t.0.clone()),
+            None => signer,
+        })
+    }
+
+    /// Signs a request: the header and what went into it.
+    #[napi]
+    pub fn sign(&self, request: SignOptions) -> Result<SignedRequest> {
+        let signed = with_signable(request, |r| self.0.sign(r))?;
+        Ok(SignedRequest {
+            authorization: signed.authorization,
+            base_string: signed.base_string,
+            nonce: signed.nonce,
+            timestamp: i64::try_from(signed.timestamp).unwrap_or(i64::MAX),
+        })
+    }
+
+    /// Signs a request and returns the `Authorization` header value.
+    #[napi]
+    pub fn authorization_header(&self, request: SignOptions) -> Result<String> {
+        with_signable(request, |r| self.0.authorization_header(r))
+    }
+
+    /// The consumer key (public).
+    #[napi(getter)]
+    pub fn consumer_key(&self) -> String {
+        self.0.consumer().key().to_owned()
+    }
+
+    /// The access token (public part), if any.
+    #[napi(getter)]
+    pub fn token(&self) -> Option<String> {
+        self.0.token().map(|t| t.token().to_owned())
+    }
+}
+
+/// The temporary credentials of the 3-legged flow.
+#[napi]
+pub struct RequestToken(pub(crate) x_api_auth::oauth1::RequestToken);
+
+#[napi]
+impl RequestToken {
+    /// The request token.
+    #[napi(getter)]
+    pub fn token(&self) -> String {
+        self.0.token.clone()
+    }
+
+    /// The request token secret, in clear.
+    #[napi]
+    pub fn secret(&self) -> String {
+        self.0.secret.secret().to_owned()
+    }
+}
+
+/// The user's access token from the 3-legged flow.
+#[napi]
+pub struct AccessTokenResponse(pub(crate) x_api_auth::oauth1::AccessTokenResponse);
+
+#[napi]
+impl AccessTokenResponse {
+    /// The access token and secret.
+    #[napi(getter)]
+    pub fn access_token(&self) -> AccessToken {
+        AccessToken(self.0.access_token.clone())
+    }
+
+    /// The user's id.
+    #[napi(getter)]
+    pub fn user_id(&self) -> Option<String> {
+        self.0.user_id.clone()
+    }
+
+    /// The user's handle.
+    #[napi(getter)]
+    pub fn screen_name(&self) -> Option<String> {
+        self.0.screen_name.clone()
+    }
+}
+
+/// RFC 3986 percent-encoding as OAuth 1.0a requires it.
+#[napi]
+pub fn percent_encode(value: String) -> String {
+    x_api_auth::percent_encode(&value)
+}

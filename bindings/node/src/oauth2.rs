@@ -1,0 +1,58 @@
+//! OAuth 2.0 pieces: a login in progress, PKCE challenges, HTTP Basic.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::{core, invalid};
+
+/// An OAuth 2.0 authorization in progress.
+#[napi]
+pub struct PendingAuthorization(pub(crate) Option<x_api_auth::PendingAuthorization>);
+
+impl PendingAuthorization {
+    /// The authorization, once: finishing it consumes it.
+    pub fn take(&mut self) -> Result<x_api_auth::PendingAuthorization> {
+        self.0
+            .take()
+            .ok_or_else(|| invalid("pending", "this pending authorization was already used"))
+    }
+}
+
+#[napi]
+impl PendingAuthorization {
+    /// The consent URL.
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.0.as_ref().map(|p| p.url.clone()).unwrap_or_default()
+    }
+
+    /// One string to keep in a server-side session; it holds the PKCE
+    /// verifier: treat it as a secret.
+    #[napi]
+    pub fn to_compact(&self) -> String {
+        self.0.as_ref().map(|p| p.to_compact()).unwrap_or_default()
+    }
+
+    /// Parses `toCompact()`'s output.
+    #[napi(factory)]
+    pub fn from_compact(compact: String) -> Result<Self> {
+        core(x_api_auth::PendingAuthorization::from_compact(&compact)).map(|p| Self(Some(p)))
+    }
+}
+
+/// The `Basic …` header for an id and a secret (RFC 6749 §2.3.1).
+#[napi]
+pub fn basic_authorization(id: String, secret: String) -> String {
+    x_api_auth::oauth2::basic_authorization(&id, &secret).to_string()
+}
+
+/// The PKCE challenge of a verifier (`S256` or `plain`).
+#[napi]
+pub fn pkce_challenge(verifier: String, method: Option<String>) -> Result<String> {
+    core((|| {
+        let method = method.as_deref().unwrap_or("S256").parse()?;
+        Ok(x_api_auth::PkceCodeVerifier::new(verifier)?
+            .challenge(method)
+            .value)
+    })())
+}

@@ -1,0 +1,55 @@
+//! The X-compatible auth sandbox, in-process, for tests.
+
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::api::Json;
+use crate::errors::{core, invalid};
+
+/// A running sandbox.
+#[napi]
+pub struct Sandbox(Option<x_api_auth_sandbox::Sandbox>);
+
+#[napi]
+impl Sandbox {
+    /// Starts the sandbox on a loopback port (`configJson`: a configuration
+    /// document; the built-in app and users when absent).
+    #[napi(factory)]
+    pub fn start(config_json: Option<String>) -> Result<Self> {
+        let started = x_api_auth::blocking::shared_runtime()
+            .and_then(|rt| x_api_auth_sandbox::Sandbox::start_blocking(rt, config_json.as_deref()));
+        core(started).map(|s| Self(Some(s)))
+    }
+
+    /// `{ base_url, apps: [...], users: [...] }`: where it listens and what
+    /// it accepts (`null` once stopped).
+    #[napi(getter, ts_return_type = "any")]
+    pub fn info(&self) -> Json {
+        Json(self.0.as_ref().map(|s| s.info()).unwrap_or_default())
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.0.as_ref().map(|s| s.base_url()).unwrap_or_default()
+    }
+
+    /// Moves the sandbox's clock forward: codes expire after 30 s, access
+    /// tokens after 7200 s.
+    #[napi]
+    pub fn advance_clock(&self, seconds: f64) -> Result<bool> {
+        if !(seconds.is_finite() && seconds >= 0.0 && seconds.fract() == 0.0) {
+            return Err(invalid("seconds", "expected a non-negative integer"));
+        }
+        let by = Duration::from_secs_f64(seconds.min(1e12));
+        Ok(self.0.as_ref().is_some_and(|s| s.advance_clock(by)))
+    }
+
+    /// Stops the server.
+    #[napi]
+    pub fn stop(&mut self) {
+        self.0 = None;
+    }
+}

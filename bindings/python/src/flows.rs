@@ -1,0 +1,235 @@
+//! Every flow over HTTP on one `XAuth`; network calls release the GIL.
+
+use std::future::Future;
+
+use pyo3::prelude::*;
+use x_api_auth::oauth2::Scope;
+use x_api_auth::{Error, XAuthSettings};
+
+use crate::api::{ApiResponse, body, credential};
+use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
+use crate::errors::guard;
+use crate::oauth1::{AccessTokenResponse, RequestToken};
+use crate::oauth2::PendingAuthorization;
+
+/// Runs a network call on the core's shared runtime with the GIL released;
+/// a panic inside it becomes `InternalError`.
+fn block<T: Send>(
+    py: Python<'_>,
+    future: impl Future<Output = Result<T, Error>> + Send,
+) -> PyResult<T> {
+    let result = py.detach(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            x_api_auth::blocking::shared_runtime().and_then(|rt| rt.block_on(future))
+        }))
+    });
+    guard(py, || {
+        result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// A JSON document as Python values.
+pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
+
+/// Every flow over HTTP.
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
+pub struct XAuth(x_api_auth::XAuth);
+
+#[pymethods]
+impl XAuth {
+    #[new]
+    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None))]
+    fn new(
+        py: Python<'_>,
+        api_base: Option<String>,
+        web_base: Option<String>,
+        timeout: Option<f64>,
+        simulated_clock_skew: Option<i64>,
+    ) -> PyResult<Self> {
+        let settings = XAuthSettings {
+            api_base,
+            web_base,
+            timeout,
+            simulated_clock_skew,
+        };
+        guard(py, || settings.build()).map(Self)
+    }
+
+    /// Seconds added to the local clock, learnt after a clock-skew error.
+    #[getter]
+    fn clock_offset(&self) -> i64 {
+        self.0.clock_offset()
+    }
+
+    #[pyo3(signature = (consumer, callback, access_type=None))]
+    fn request_token(
+        &self,
+        py: Python<'_>,
+        consumer: &ConsumerKeys,
+        callback: &str,
+        access_type: Option<&str>,
+    ) -> PyResult<RequestToken> {
+        let future = self.0.request_token(&consumer.0, callback, access_type);
+        block(py, future).map(RequestToken)
+    }
+
+    #[pyo3(signature = (request_token, force_login=false, screen_name=None))]
+    fn authorize_url(
+        &self,
+        request_token: &RequestToken,
+        force_login: bool,
+        screen_name: Option<&str>,
+    ) -> String {
+        self.0
+            .authorize_url(&request_token.0, force_login, screen_name)
+    }
+
+    #[pyo3(signature = (request_token, force_login=false, screen_name=None))]
+    fn authenticate_url(
+        &self,
+        request_token: &RequestToken,
+        force_login: bool,
+        screen_name: Option<&str>,
+    ) -> String {
+        self.0
+            .authenticate_url(&request_token.0, force_login, screen_name)
+    }
+
+    /// Checks the OAuth 1.0a callback URL (or query) and returns the verifier.
+    fn parse_callback(
+        &self,
+        py: Python<'_>,
+        callback: &str,
+        request_token: &RequestToken,
+    ) -> PyResult<String> {
+        guard(py, || {
+            x_api_auth::oauth1::parse_callback(callback, &request_token.0.token)
+        })
+        .map(|v| v.secret().to_owned())
+    }
+
+    fn access_token(
+        &self,
+        py: Python<'_>,
+        consumer: &ConsumerKeys,
+        request_token: &RequestToken,
+        verifier: &str,
+    ) -> PyResult<AccessTokenResponse> {
+        let verifier = x_api_auth::OAuthVerifier::new(verifier);
+        let future = self
+            .0
+            .access_token(&consumer.0, &request_token.0, &verifier);
+        block(py, future).map(|r| AccessTokenResponse {
+            access_token: AccessToken(r.access_token),
+            user_id: r.user_id,
+            screen_name: r.screen_name,
+        })
+    }
+
+    fn invalidate_access_token(
+        &self,
+        py: Python<'_>,
+        consumer: &ConsumerKeys,
+        token: &AccessToken,
+    ) -> PyResult<()> {
+        block(py, self.0.invalidate_access_token(&consumer.0, &token.0))
+    }
+
+    fn obtain_bearer(&self, py: Python<'_>, consumer: &ConsumerKeys) -> PyResult<BearerToken> {
+        block(py, self.0.obtain_bearer(&consumer.0)).map(BearerToken)
+    }
+
+    fn invalidate_bearer(
+        &self,
+        py: Python<'_>,
+        consumer: &ConsumerKeys,
+        bearer: &BearerToken,
+    ) -> PyResult<()> {
+        block(py, self.0.invalidate_bearer(&consumer.0, &bearer.0))
+    }
+
+    fn start_authorization(
+        &self,
+        py: Python<'_>,
+        client: &OAuth2Client,
+        redirect_uri: &str,
+        scopes: Vec<String>,
+    ) -> PyResult<PendingAuthorization> {
+        let scopes: Vec<Scope> = scopes.into_iter().map(Scope::new).collect();
+        guard(py, || {
+            self.0.start_authorization(&client.0, redirect_uri, &scopes)
+        })
+        .map(|p| PendingAuthorization(Some(p)))
+    }
+
+    fn finish_authorization(
+        &self,
+        py: Python<'_>,
+        client: &OAuth2Client,
+        mut pending: PyRefMut<'_, PendingAuthorization>,
+        callback: &str,
+    ) -> PyResult<OAuth2UserToken> {
+        let pending = pending.take(py)?;
+        let future = self.0.finish_authorization(&client.0, pending, callback);
+        block(py, future).map(OAuth2UserToken)
+    }
+
+    fn refresh(
+        &self,
+        py: Python<'_>,
+        client: &OAuth2Client,
+        token: &OAuth2UserToken,
+    ) -> PyResult<OAuth2UserToken> {
+        block(py, self.0.refresh(&client.0, &token.0)).map(OAuth2UserToken)
+    }
+
+    #[pyo3(signature = (client, token, token_type_hint="access_token"))]
+    fn revoke(
+        &self,
+        py: Python<'_>,
+        client: &OAuth2Client,
+        token: &str,
+        token_type_hint: &str,
+    ) -> PyResult<()> {
+        let hint = guard(py, || token_type_hint.parse())?;
+        block(py, self.0.revoke(&client.0, token, hint))
+    }
+
+    /// Sends an authorised request; `form` (a dict or pairs) is signed with
+    /// OAuth 1.0a, `json_body` (any JSON value) never is.
+    #[pyo3(signature = (credential, method, path, *, form=None, json_body=None))]
+    fn send(
+        &self,
+        py: Python<'_>,
+        credential: &Bound<'_, PyAny>,
+        method: &str,
+        path: &str,
+        form: Option<&Bound<'_, PyAny>>,
+        json_body: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ApiResponse> {
+        let (credential, body) = (self::credential(credential)?, body(py, form, json_body)?);
+        block(py, self.0.send(&credential, method, path, &body)).map(ApiResponse)
+    }
+
+    /// `GET /2/users/me`: checks a user credential; returns the decoded body.
+    fn users_me(&self, py: Python<'_>, credential: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let credential = self::credential(credential)?;
+        let user = block(py, self.0.users_me(&credential))?;
+        json_to_py(py, &user.to_string())
+    }
+
+    /// `GET /2/users/by/username/{username}`: a public lookup that works with
+    /// a bearer token; returns the decoded body.
+    fn user_by_username(
+        &self,
+        py: Python<'_>,
+        credential: &Bound<'_, PyAny>,
+        username: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let credential = self::credential(credential)?;
+        let user = block(py, self.0.user_by_username(&credential, username))?;
+        json_to_py(py, &user.to_string())
+    }
+}

@@ -1,0 +1,217 @@
+//! OAuth 1.0a: the signer, and the tokens of the 3-legged flow.
+
+use pyo3::prelude::*;
+use x_api_auth::SignableRequest;
+use x_api_auth::oauth1::OAuth1Settings;
+
+use crate::api::pairs;
+use crate::credentials::{AccessToken, ConsumerKeys};
+use crate::errors::guard;
+
+/// The result of signing.
+#[pyclass(module = "x_api_auth._native", frozen, get_all)]
+pub struct SignedRequest {
+    /// The `Authorization` header value.
+    authorization: String,
+    /// The signature base string.
+    base_string: String,
+    /// The nonce used.
+    nonce: String,
+    /// The timestamp used.
+    timestamp: u64,
+}
+
+#[pymethods]
+impl SignedRequest {
+    fn __repr__(&self) -> String {
+        format!(
+            "SignedRequest(authorization=[redacted], nonce={:?}, timestamp={})",
+            self.nonce, self.timestamp
+        )
+    }
+}
+
+/// An OAuth 1.0a signer.
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
+#[derive(Clone)]
+pub struct OAuth1(pub x_api_auth::OAuth1);
+
+#[pymethods]
+impl OAuth1 {
+    #[new]
+    #[pyo3(signature = (consumer_key, consumer_secret, token=None, token_secret=None, signature_method=None, *, realm=None, include_version=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        consumer_key: String,
+        consumer_secret: String,
+        token: Option<String>,
+        token_secret: Option<String>,
+        signature_method: Option<String>,
+        realm: Option<String>,
+        include_version: Option<bool>,
+    ) -> PyResult<Self> {
+        let settings = OAuth1Settings {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+            signature_method,
+            realm,
+            include_version,
+        };
+        guard(py, || settings.build()).map(Self)
+    }
+
+    /// From consumer keys and an optional access token.
+    #[staticmethod]
+    #[pyo3(signature = (consumer, token=None))]
+    fn from_credentials(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Self {
+        let signer = x_api_auth::OAuth1::new(consumer.0.clone());
+        Self(match token {
+            Some(t) => signer.with_token(t.0.clone()),
+            None => signer,
+        })
+    }
+
+    /// Signs a request and returns the `Authorization` header value.
+    #[pyo3(signature = (method, url, *, form=None, form_body=None, nonce=None, timestamp=None, callback=None, verifier=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn authorization_header(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        form: Option<&Bound<'_, PyAny>>,
+        form_body: Option<&str>,
+        nonce: Option<&str>,
+        timestamp: Option<u64>,
+        callback: Option<&str>,
+        verifier: Option<&str>,
+    ) -> PyResult<String> {
+        let form = pairs(form)?;
+        let request = signable(
+            method, url, &form, form_body, nonce, timestamp, callback, verifier,
+        );
+        guard(py, || self.0.authorization_header(&request))
+    }
+
+    /// Signs a request and returns the header with what went into it.
+    #[pyo3(signature = (method, url, *, form=None, form_body=None, nonce=None, timestamp=None, callback=None, verifier=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn sign(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        form: Option<&Bound<'_, PyAny>>,
+        form_body: Option<&str>,
+        nonce: Option<&str>,
+        timestamp: Option<u64>,
+        callback: Option<&str>,
+        verifier: Option<&str>,
+    ) -> PyResult<SignedRequest> {
+        let form = pairs(form)?;
+        let request = signable(
+            method, url, &form, form_body, nonce, timestamp, callback, verifier,
+        );
+        let signed = guard(py, || self.0.sign(&request))?;
+        Ok(SignedRequest {
+            authorization: signed.authorization,
+            base_string: signed.base_string,
+            nonce: signed.nonce,
+            timestamp: signed.timestamp,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "OAuth1(consumer_key={:?}, token={:?}, signature_method={:?}, secrets=[redacted])",
+            self.0.consumer().key(),
+            self.0.token().map(|t| t.token()),
+            self.0.signature_method().as_str()
+        )
+    }
+}
+
+/// The core's request to sign from the keyword arguments.
+#[allow(clippy::too_many_arguments)]
+fn signable<'a>(
+    method: &'a str,
+    url: &'a str,
+    form: &'a [(String, String)],
+    form_body: Option<&'a str>,
+    nonce: Option<&'a str>,
+    timestamp: Option<u64>,
+    callback: Option<&'a str>,
+    verifier: Option<&'a str>,
+) -> SignableRequest<'a> {
+    let mut request =
+        SignableRequest::new(method, url).form(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Some(body) = form_body {
+        request = request.form_body(body);
+    }
+    if let Some(n) = nonce {
+        request = request.nonce(n);
+    }
+    if let Some(t) = timestamp {
+        request = request.timestamp(t);
+    }
+    if let Some(c) = callback {
+        request = request.callback(c);
+    }
+    if let Some(v) = verifier {
+        request = request.verifier(v);
+    }
+    request
+}
+
+/// The temporary credentials of the 3-legged flow.
+#[pyclass(module = "x_api_auth._native", frozen)]
+pub struct RequestToken(pub x_api_auth::oauth1::RequestToken);
+
+#[pymethods]
+impl RequestToken {
+    #[getter]
+    fn token(&self) -> &str {
+        &self.0.token
+    }
+
+    /// The request token secret, in clear.
+    fn secret(&self) -> &str {
+        self.0.secret.secret()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("RequestToken(token={:?}, secret=[redacted])", self.0.token)
+    }
+}
+
+/// The user's access token from the 3-legged flow.
+#[pyclass(module = "x_api_auth._native", frozen, get_all)]
+pub struct AccessTokenResponse {
+    /// The access token and secret.
+    pub access_token: AccessToken,
+    /// The user's id.
+    pub user_id: Option<String>,
+    /// The user's handle.
+    pub screen_name: Option<String>,
+}
+
+#[pymethods]
+impl AccessTokenResponse {
+    fn __repr__(&self) -> String {
+        format!(
+            "AccessTokenResponse(access_token={}, user_id={:?}, screen_name={:?})",
+            self.access_token.__repr__(),
+            self.user_id,
+            self.screen_name
+        )
+    }
+}
+
+/// RFC 3986 percent-encoding as OAuth 1.0a requires it.
+#[pyfunction]
+pub fn percent_encode(value: &str) -> String {
+    x_api_auth::percent_encode(value)
+}

@@ -1,0 +1,48 @@
+//! The X-compatible auth sandbox, in-process, for tests.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+use crate::errors::guard;
+use crate::flows::json_to_py;
+
+/// A running sandbox (stopped by `stop()` or when collected).
+#[pyclass(module = "x_api_auth._native")]
+pub struct Sandbox(Option<x_api_auth_sandbox::Sandbox>);
+
+#[pymethods]
+impl Sandbox {
+    /// Starts the sandbox on a loopback port; `config_json` is a
+    /// configuration document (the default app and users when absent).
+    #[new]
+    #[pyo3(signature = (config_json=None))]
+    fn new(py: Python<'_>, config_json: Option<&str>) -> PyResult<Self> {
+        let started = py.detach(|| {
+            x_api_auth::blocking::shared_runtime()
+                .and_then(|rt| x_api_auth_sandbox::Sandbox::start_blocking(rt, config_json))
+        });
+        guard(py, || started).map(|s| Self(Some(s)))
+    }
+
+    /// `{"base_url": …, "apps": […], "users": […]}`: where it listens and
+    /// what it accepts (`None` once stopped).
+    #[getter]
+    fn info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let info = self.0.as_ref().map(|s| s.info()).unwrap_or_default();
+        json_to_py(py, &info.to_string())
+    }
+
+    /// Moves the sandbox's clock forward: codes expire after 30 s, access
+    /// tokens after 7200 s.
+    fn advance_clock(&self, seconds: u64) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|s| s.advance_clock(Duration::from_secs(seconds)))
+    }
+
+    /// Stops the server.
+    fn stop(&mut self) {
+        self.0 = None;
+    }
+}

@@ -1,0 +1,129 @@
+//! Authorised API requests with any [`Credential`], the clock-skew retry,
+//! and the two user lookups that check a credential.
+
+use std::sync::atomic::Ordering;
+
+use super::XAuth;
+use crate::api::{ApiResponse, Body, RateLimit};
+use crate::api_error::{ApiError, ApiErrorKind};
+use crate::credential::{Credential, RequestParts};
+use crate::error::{Error, Result};
+use crate::http_date::parse_http_date;
+use crate::transport::HttpRequest;
+
+/// The outcome of one attempt of [`XAuth::send`].
+enum Attempt {
+    Done(ApiResponse),
+    Skewed {
+        error: ApiError,
+        server_time: Option<u64>,
+    },
+}
+
+impl XAuth {
+    /// Sends an authorised request to X. `path` is relative to the API base
+    /// (or an absolute URL) and may carry a query. A 401 with code 135
+    /// (clock skew) is retried once with the offset read from X's `Date`.
+    pub async fn send(
+        &self,
+        credential: &Credential,
+        method: &str,
+        path: &str,
+        body: &Body,
+    ) -> Result<ApiResponse> {
+        match self.send_once(credential, method, path, body).await? {
+            Attempt::Done(response) => Ok(response),
+            Attempt::Skewed {
+                server_time: Some(server),
+                ..
+            } => {
+                let offset = i64::try_from(server).unwrap_or(i64::MAX)
+                    - i64::try_from(self.clock.unix_seconds()).unwrap_or(i64::MAX);
+                self.clock_offset.store(offset, Ordering::Relaxed);
+                match self.send_once(credential, method, path, body).await? {
+                    Attempt::Done(response) => Ok(response),
+                    Attempt::Skewed { error, .. } => Err(error.into()),
+                }
+            }
+            Attempt::Skewed { error, .. } => Err(error.into()),
+        }
+    }
+
+    async fn send_once(
+        &self,
+        credential: &Credential,
+        method: &str,
+        path: &str,
+        body: &Body,
+    ) -> Result<Attempt> {
+        let url = self.api_url(path);
+        let method = method.to_ascii_uppercase();
+        let (content_type, bytes) = body.encode();
+        let authorization = credential.authorize(&RequestParts {
+            method: &method,
+            url: &url,
+            content_type,
+            body: &bytes,
+            timestamp: Some(self.timestamp()),
+        })?;
+        let mut request =
+            HttpRequest::new(method, url).header("authorization", authorization.header);
+        if let Some(content_type) = content_type {
+            request = request.body(content_type, bytes);
+        }
+        let response = self.transport.send(request).await?;
+        let rate_limit = RateLimit::from_response(&response);
+        if (200..300).contains(&response.status) {
+            return Ok(Attempt::Done(ApiResponse {
+                status: response.status,
+                rate_limit,
+                body: response.body,
+            }));
+        }
+        let mut error = ApiError::parse(response.status, &response.body)
+            .with_reset_at(rate_limit.map(|r| r.reset_at));
+        if let Some(base) = authorization.base_string.filter(|_| {
+            matches!(
+                error.kind,
+                ApiErrorKind::Authentication | ApiErrorKind::ClockSkew
+            )
+        }) {
+            error = error.with_base_string(base);
+        }
+        if error.kind == ApiErrorKind::ClockSkew {
+            let server_time = response.header("date").and_then(parse_http_date);
+            return Ok(Attempt::Skewed { error, server_time });
+        }
+        Err(error.into())
+    }
+
+    /// `GET /2/users/me`: checks a user credential and returns the user.
+    pub async fn users_me(&self, credential: &Credential) -> Result<serde_json::Value> {
+        self.send(credential, "GET", "/2/users/me", &Body::Empty)
+            .await?
+            .json()
+    }
+
+    /// `GET /2/users/by/username/{username}`: checks a bearer token (or any
+    /// credential) with a public lookup.
+    pub async fn user_by_username(
+        &self,
+        credential: &Credential,
+        username: &str,
+    ) -> Result<serde_json::Value> {
+        if username.is_empty()
+            || !username
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(Error::invalid_input(
+                "username",
+                "must be 1 or more of A-Z a-z 0-9 _",
+            ));
+        }
+        let path = format!("/2/users/by/username/{username}");
+        self.send(credential, "GET", &path, &Body::Empty)
+            .await?
+            .json()
+    }
+}

@@ -1,0 +1,214 @@
+//! The flows over HTTP, one file per flow: [`XAuth`] holds a [`Transport`]
+//! and X's base URLs, and each flow builds its requests with the pure
+//! modules and parses the answers with them.
+//!
+//! - `oauth1`: the 3-legged OAuth 1.0a flow (request token, consent,
+//!   access token, invalidate).
+//! - `app_only`: the app's bearer token (client credentials, invalidate).
+//! - `oauth2`: Authorization Code with PKCE, refresh, revoke.
+//! - `api`: authorised API requests, with the clock-skew retry.
+//!
+//! Redirects are never followed on auth endpoints, and every request has a
+//! timeout (both are the transport's duty).
+
+mod api;
+mod app_only;
+mod oauth1;
+mod oauth2;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+#[cfg(feature = "reqwest")]
+use std::time::Duration;
+
+use crate::api_error::ApiError;
+use crate::clock::{Clock, SystemClock};
+use crate::credential::FORM_CONTENT_TYPE;
+use crate::encode::encode_form;
+use crate::error::{Error, Result};
+use crate::oauth1::{OAuth1, SignableRequest};
+use crate::oauth2::TokenRequest;
+use crate::transport::{HttpRequest, HttpResponse, Transport};
+
+/// An [`XAuth`] described by plain values, as a config file, the command
+/// line or another language holds them: unset fields take X's defaults.
+#[cfg(feature = "reqwest")]
+#[derive(Debug, Clone, Default)]
+pub struct XAuthSettings {
+    /// The API base URL (`https://api.x.com`).
+    pub api_base: Option<String>,
+    /// The web base URL of the consent page (`https://x.com`).
+    pub web_base: Option<String>,
+    /// The timeout of each request, in seconds (30).
+    pub timeout: Option<f64>,
+    /// Seconds added to this client's clock, to test the clock-skew recovery.
+    pub simulated_clock_skew: Option<i64>,
+}
+
+#[cfg(feature = "reqwest")]
+impl XAuthSettings {
+    /// The client, or the first setting at fault.
+    ///
+    /// ```
+    /// use x_api_auth::XAuthSettings;
+    /// let bad = XAuthSettings { timeout: Some(-1.0), ..Default::default() };
+    /// assert_eq!(bad.build().unwrap_err().code(), "X_INVALID_INPUT");
+    /// ```
+    pub fn build(&self) -> Result<XAuth> {
+        let timeout = self.timeout.unwrap_or(30.0);
+        if !(timeout.is_finite() && timeout > 0.0) {
+            return Err(Error::invalid_input(
+                "timeout",
+                "must be a positive number of seconds",
+            ));
+        }
+        let x = XAuth::with_base_urls(
+            self.api_base.as_deref().unwrap_or(DEFAULT_API_BASE),
+            self.web_base.as_deref().unwrap_or(DEFAULT_WEB_BASE),
+            Duration::from_secs_f64(timeout.min(86_400.0)),
+        )?;
+        Ok(match self.simulated_clock_skew.unwrap_or(0) {
+            0 => x,
+            skew => x.with_clock(Arc::new(crate::clock::OffsetClock::new(skew))),
+        })
+    }
+}
+
+/// X's API host.
+pub const DEFAULT_API_BASE: &str = "https://api.x.com";
+/// X's web host (OAuth 2.0 consent page).
+pub const DEFAULT_WEB_BASE: &str = "https://x.com";
+
+/// The entry point of every flow: a transport and X's base URLs.
+///
+/// ```no_run
+/// # async fn demo() -> x_api_auth::Result<()> {
+/// use x_api_auth::{ConsumerKeys, XAuth};
+/// let x = XAuth::new()?;
+/// let bearer = x.obtain_bearer(&ConsumerKeys::from_env()?).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct XAuth {
+    transport: Arc<dyn Transport>,
+    api_base: String,
+    web_base: String,
+    clock: Arc<dyn Clock>,
+    clock_offset: Arc<AtomicI64>,
+}
+
+impl XAuth {
+    /// A client for X (`https://api.x.com`, `https://x.com`), 30 s timeout.
+    #[cfg(feature = "reqwest")]
+    pub fn new() -> Result<Self> {
+        Self::with_base_urls(DEFAULT_API_BASE, DEFAULT_WEB_BASE, Duration::from_secs(30))
+    }
+
+    /// A client for other hosts: the sandbox, a proxy, or the legacy
+    /// `https://api.twitter.com`.
+    #[cfg(feature = "reqwest")]
+    pub fn with_base_urls(api_base: &str, web_base: &str, timeout: Duration) -> Result<Self> {
+        let transport = crate::transport::ReqwestTransport::new(timeout)?;
+        Self::with_transport(Arc::new(transport), api_base, web_base)
+    }
+
+    /// A client that sends its requests through `transport`.
+    pub fn with_transport(
+        transport: Arc<dyn Transport>,
+        api_base: &str,
+        web_base: &str,
+    ) -> Result<Self> {
+        for (field, base) in [("api base URL", api_base), ("web base URL", web_base)] {
+            if !(base.starts_with("https://") || base.starts_with("http://")) {
+                return Err(Error::invalid_input(
+                    field,
+                    "must be an absolute http(s) URL",
+                ));
+            }
+        }
+        Ok(Self {
+            transport,
+            api_base: api_base.trim_end_matches('/').to_owned(),
+            web_base: web_base.trim_end_matches('/').to_owned(),
+            clock: Arc::new(SystemClock),
+            clock_offset: Arc::new(AtomicI64::new(0)),
+        })
+    }
+
+    /// Reads time from `clock` (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The seconds added to the local clock for OAuth 1.0a timestamps, learnt
+    /// from X's `Date` header after a code 135.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    fn timestamp(&self) -> u64 {
+        self.clock
+            .unix_seconds()
+            .saturating_add_signed(self.clock_offset())
+    }
+
+    fn api_url(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.api_base)
+        }
+    }
+
+    /// Sends a request to an auth endpoint and turns anything but a 2xx into
+    /// a typed error.
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
+        let response = self.transport.send(request).await?;
+        let status = response.status;
+        if (300..400).contains(&status) {
+            return Err(Error::unexpected(
+                status,
+                "the server answered with a redirect, which is not followed on auth endpoints",
+            ));
+        }
+        if !(200..300).contains(&status) {
+            let reset = response
+                .header("x-rate-limit-reset")
+                .and_then(|v| v.trim().parse().ok());
+            return Err(ApiError::parse(status, &response.body)
+                .with_reset_at(reset)
+                .into());
+        }
+        Ok(response)
+    }
+
+    /// POSTs an OAuth 1.0a-signed form to an `oauth/*` endpoint; a refusal
+    /// carries the base string that was signed.
+    async fn post_oauth1(
+        &self,
+        signer: &OAuth1,
+        url: &str,
+        request: SignableRequest<'_>,
+        form: &[(&str, &str)],
+    ) -> Result<HttpResponse> {
+        let signed = signer.sign(&request.timestamp(self.timestamp()))?;
+        let request = HttpRequest::new("POST", url)
+            .header("authorization", signed.authorization)
+            .body(FORM_CONTENT_TYPE, encode_form(form.iter().copied()));
+        match self.exchange(request).await {
+            Err(Error::Api(e)) => Err(Error::Api(Box::new(e.with_base_string(signed.base_string)))),
+            other => other,
+        }
+    }
+
+    /// POSTs an OAuth 2.0 token-endpoint request.
+    async fn post_token(&self, url: &str, token_request: &TokenRequest) -> Result<HttpResponse> {
+        let mut request =
+            HttpRequest::new("POST", url).body(FORM_CONTENT_TYPE, token_request.body().as_bytes());
+        if let Some(authorization) = token_request.authorization() {
+            request = request.header("authorization", authorization);
+        }
+        self.exchange(request).await
+    }
+}

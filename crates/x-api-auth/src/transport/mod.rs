@@ -1,0 +1,126 @@
+//! The HTTP seam: the flows build an [`HttpRequest`] and hand it to a
+//! [`Transport`], so the HTTP client is a choice, not a dependency.
+//!
+//! With the default `reqwest` feature, [`ReqwestTransport`] sends requests
+//! with reqwest on rustls (ring); without it, implement [`Transport`] over
+//! any client, or over a closure in tests.
+//!
+//! ```
+//! use x_api_auth::transport::{HttpRequest, HttpResponse, Transport, TransportFuture};
+//!
+//! /// A transport that answers every request with a fixed body.
+//! #[derive(Debug)]
+//! struct Canned;
+//!
+//! impl Transport for Canned {
+//!     fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+//!         Box::pin(async { Ok(HttpResponse { status: 200, headers: Vec::new(), body: b"{}".to_vec() }) })
+//!     }
+//! }
+//! ```
+
+#[cfg(feature = "reqwest")]
+mod reqwest;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use zeroize::Zeroize;
+
+use crate::error::Result;
+
+#[cfg(feature = "reqwest")]
+pub use self::reqwest::ReqwestTransport;
+
+/// One HTTP request, ready to send. Its headers may hold credentials: its
+/// `Debug` shows header names only, and it is wiped when dropped.
+pub struct HttpRequest {
+    /// `GET`, `POST`, ... (upper case).
+    pub method: String,
+    /// The absolute URL, query included.
+    pub url: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body (empty for none).
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// A request without headers or body.
+    pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            method: method.into(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets the body and its `content-type`.
+    pub fn body(mut self, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        self.headers.push(("content-type", content_type.to_owned()));
+        self.body = body.into();
+        self
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
+        self.body.zeroize();
+    }
+}
+
+/// One HTTP response, whatever its status (redirects are never followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lower case) and values; values that are not UTF-8 are
+    /// left out.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The future a [`Transport`] returns.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse>> + Send + 'a>>;
+
+/// Sends HTTP requests for the flows. Implementations must not follow
+/// redirects, must apply a timeout, and report failures to connect or
+/// time-outs as [`crate::Error::Transport`].
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends one request and returns the response, whatever its status.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}

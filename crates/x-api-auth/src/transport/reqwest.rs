@@ -1,0 +1,71 @@
+//! [`Transport`] over reqwest, on rustls with ring (the `reqwest` feature).
+
+use std::time::Duration;
+
+use super::{HttpRequest, HttpResponse, Transport, TransportFuture};
+use crate::error::{Error, Result};
+
+/// reqwest on rustls (ring): redirects never followed, one timeout for the
+/// whole exchange.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A client whose every request times out after `timeout`.
+    pub fn new(timeout: Duration) -> Result<Self> {
+        // rustls runs on ring; the provider is installed once per process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .build()
+            .map_err(transport_error)?;
+        Ok(Self { client })
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    Error::Transport {
+        timeout: e.is_timeout(),
+        reason: if e.is_timeout() {
+            "the request timed out".to_owned()
+        } else if e.is_connect() {
+            "could not connect".to_owned()
+        } else {
+            "the HTTP exchange failed".to_owned()
+        },
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, mut request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+                Error::invalid_input("method", "must be an HTTP method such as GET or POST")
+            })?;
+            let mut builder = self.client.request(method, request.url.as_str());
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value.as_str());
+            }
+            let response = builder
+                .body(std::mem::take(&mut request.body))
+                .send()
+                .await
+                .map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                .collect();
+            let body = response.bytes().await.map_err(transport_error)?.to_vec();
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
