@@ -6,6 +6,8 @@
 import type * as native from './native'
 
 export {
+  TokenStore,
+  openStore,
   AccessToken,
   AccessTokenResponse,
   ApiResponse,
@@ -24,6 +26,8 @@ export type {
   OAuth2UserTokenOptions,
   RateLimit,
   SignedRequest,
+  TokenChangeEvent,
+  TokenManagerOptions,
   XAuthOptions,
 } from './native'
 
@@ -95,6 +99,11 @@ export declare class XAuthError extends Error {
   field?: string
   /** Whether a transport error was a timeout. */
   timeout?: boolean
+  /** For X_STORE: the file or store URL at fault (`kind` says what failed). */
+  location?: string
+  /** For X_REAUTHORIZE from a token manager: the profile and the user who must log in again. */
+  profile?: string
+  user?: string
 }
 
 /** Configuration and credentials of a running sandbox. */
@@ -118,27 +127,39 @@ export declare class Sandbox extends native.Sandbox {
   get info(): SandboxInfo
 }
 
+/** A user's login to store: an OAuth 2.0 token and/or an OAuth 1.0a access token. */
+export interface Login {
+  oauth2?: native.OAuth2UserToken | null
+  oauth1?: native.AccessToken | null
+  screenName?: string | null
+  accessLevel?: string | null
+}
+
+declare const TokenManagerBase: new (
+  xauth: native.XAuth,
+  options?: native.TokenManagerOptions | null,
+) => Omit<native.TokenManager, 'saveLogin' | 'setAppKeys'>
+
+/** Serves OAuth 2.0 user tokens and the app's bearer token from a store, refreshing each once. */
+export declare class TokenManager extends TokenManagerBase {
+  saveLogin(userId: string, login?: Login): Promise<number>
+  setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null }): Promise<number>
+}
+
 /** The error an X error response (any shape) maps to. */
 export declare function parseError(status: number, body: string | Uint8Array): XAuthError
 
 export interface AuthorizedFetchOptions {
-  /** Needed to refresh an OAuth2UserToken. */
-  xauth?: XAuth
-  client?: native.OAuth2Client
-  /** Receives every refreshed token: store it at once. */
-  onRefresh?: (token: native.OAuth2UserToken) => void | Promise<void>
-  /** Refresh this many seconds before expiry (30). */
-  marginSeconds?: number
+  /** With a TokenManager: the user (an id or a screen name; none for the default user). */
+  user?: string
   /** The fetch to wrap (globalThis.fetch). */
   fetch?: typeof globalThis.fetch
 }
 
-export type AuthorizedFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
-  currentToken(): Credential
-}
+export type AuthorizedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 /** A `fetch` that authorises every request with `auth`. */
-export declare function authorizedFetch(auth: Credential, options?: AuthorizedFetchOptions): AuthorizedFetch
+export declare function authorizedFetch(auth: native.OAuth1 | native.BearerToken | TokenManager, options?: AuthorizedFetchOptions): AuthorizedFetch
 
 /** The `Authorization` header for a request any HTTP client is about to send (form bodies signed, JSON never). */
 export declare function authorize(credential: Credential, request: native.AuthorizeOptions): string

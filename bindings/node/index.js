@@ -20,8 +20,8 @@ class XAuthError extends Error {
     super(message)
     this.name = 'XAuthError'
     this.code = details.code || 'X_ERROR'
-    for (const key of ['status', 'xCode', 'error', 'problemType', 'apiMessage', 'kind', 'hint', 'baseString', 'resetAt', 'field', 'timeout']) {
-      if (details[key] !== undefined && details[key] !== null) this[key] = details[key]
+    for (const [key, value] of Object.entries(details)) {
+      if (key !== 'message' && key !== 'code' && value !== undefined && value !== null) this[key] = value
     }
   }
 }
@@ -119,7 +119,7 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
   })
   Object.defineProperty(Facade.prototype, 'toJSON', {
     value() {
-      return { ...describe.call(this), secrets: '[redacted]' }
+      return { ...describe.call(this), secrets: '[redacted: keep credentials with TokenManager#saveLogin, move them with TokenStore#exportRecord]' }
     },
   })
   Object.defineProperty(Facade.prototype, 'toString', {
@@ -148,6 +148,8 @@ const PendingAuthorization = facade(native.PendingAuthorization, ['url'])
 const XAuth = facade(native.XAuth, ['clockOffset'])
 const ApiResponse = facade(native.ApiResponse, ['status', 'rateLimit'])
 const Sandbox = facade(native.Sandbox, ['baseUrl'])
+const TokenStore = facade(native.TokenStore, ['location'])
+const TokenManager = facade(native.TokenManager, ['profile'])
 
 for (const name of ['sign', 'authorizationHeader']) {
   const signWith = OAuth1.prototype[name]
@@ -170,35 +172,60 @@ Object.defineProperty(XAuth.prototype, 'send', {
   configurable: true,
 })
 
+const { accessToken, saveLogin, setAppKeys } = TokenManager.prototype
+Object.defineProperties(TokenManager.prototype, {
+  accessToken: {
+    /** An access token for `user` (an id, a screen name, or none for the default user), refreshed first when due. */
+    value(user) {
+      const fresh = this.freshToken(user)
+      return fresh ? Promise.resolve(fresh) : accessToken.call(this, user)
+    },
+    writable: true,
+    configurable: true,
+  },
+  saveLogin: {
+    /** Stores a user's login: `{ oauth2, oauth1, screenName, accessLevel }`; resolves to its generation. */
+    value(userId, login = {}) {
+      const { oauth2, oauth1, screenName, accessLevel } = login ?? {}
+      return saveLogin.call(this, userId, oauth2, oauth1, screenName, accessLevel)
+    },
+    writable: true,
+    configurable: true,
+  },
+  setAppKeys: {
+    /** Replaces the app's keys and/or client (`{ consumer, client }`), keeping its users. */
+    value(keys = {}) {
+      return setAppKeys.call(this, keys?.consumer, keys?.client)
+    },
+    writable: true,
+    configurable: true,
+  },
+})
+
 /** The error an X error response (any shape) maps to. */
 function parseError(status, body) {
   return toXAuthError(new Error(native.parseError(status, Buffer.from(body))))
 }
 
 const functions = Object.fromEntries(
-  ['authorize', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
+  ['authorize', 'openStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
 )
 
 /**
- * A `fetch` that authorises every request with `auth`: an OAuth1 signer
- * (form bodies are signed, JSON bodies never), a BearerToken, or an
- * OAuth2UserToken, refreshed before it expires and once after a 401 when
- * `xauth` and `client` are given (`onRefresh` receives every new token: store
- * it at once, X has already invalidated the old refresh token).
+ * A `fetch` that authorises every request with `auth`: an OAuth1 signer (form
+ * bodies are signed, JSON bodies never), a BearerToken, or a TokenManager,
+ * whose token for `user` (none: the default user) is refreshed by the manager
+ * before it expires; after a 401 the manager is asked once for a fresh token
+ * and the request is sent again.
  */
 function authorizedFetch(auth, options = {}) {
-  const { xauth, client, onRefresh, marginSeconds = 30 } = options
+  const { user } = options
   const fetchImpl = options.fetch || globalThis.fetch
-  if (!(auth instanceof native.OAuth1 || auth instanceof native.BearerToken || auth instanceof native.OAuth2UserToken)) {
-    throw new XAuthError('invalid auth: expected OAuth1, BearerToken or OAuth2UserToken', { code: 'X_INVALID_INPUT', field: 'auth' })
+  const managed = auth instanceof native.TokenManager
+  if (!(managed || auth instanceof native.OAuth1 || auth instanceof native.BearerToken)) {
+    throw new XAuthError('invalid auth: expected OAuth1, BearerToken or TokenManager', { code: 'X_INVALID_INPUT', field: 'auth' })
   }
-  let token = auth
-  const canRefresh = () => auth instanceof native.OAuth2UserToken && xauth && client && token.refreshToken() !== null
-  const refresh = async () => {
-    token = await xauth.refresh(client, token)
-    if (onRefresh) await onRefresh(token)
-  }
-  const send = (input, init, method, url) => {
+  const send = (input, init, method, url, credential) => {
     const headers = new Headers(init.headers)
     let body = init.body
     if (body instanceof URLSearchParams) {
@@ -208,22 +235,18 @@ function authorizedFetch(auth, options = {}) {
     }
     const contentType = headers.get('content-type') ?? undefined
     const textBody = typeof body === 'string' ? body : undefined
-    headers.set('authorization', functions.authorize(token, { method, url, contentType, body: textBody }))
+    headers.set('authorization', functions.authorize(credential, { method, url, contentType, body: textBody }))
     return fetchImpl(input, { ...init, headers, body })
   }
-  const authorized = async (input, init = {}) => {
+  return async function authorized(input, init = {}) {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const method = (init.method || (typeof input === 'object' && input.method) || 'GET').toUpperCase()
-    if (canRefresh() && token.expiresWithin(marginSeconds)) await refresh()
-    const response = await send(input, init, method, url)
-    if (response.status === 401 && canRefresh()) {
-      await refresh()
-      return send(input, init, method, url)
-    }
-    return response
+    if (!managed) return send(input, init, method, url, auth)
+    const token = await auth.accessToken(user)
+    const response = await send(input, init, method, url, token)
+    if (response.status !== 401) return response
+    return send(input, init, method, url, await auth.refreshAfterUnauthorized(user, token))
   }
-  authorized.currentToken = () => token
-  return authorized
 }
 
 /** Every error code, for `switch (err.code)`: `ErrorCodes.INVALID_TOKEN === 'X_INVALID_TOKEN'`. */
@@ -242,6 +265,8 @@ module.exports = {
   PendingAuthorization,
   RequestToken,
   Sandbox,
+  TokenManager,
+  TokenStore,
   XAuth,
   XAuthError,
   authorizedFetch,

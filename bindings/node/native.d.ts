@@ -153,12 +153,77 @@ export declare class Sandbox {
   /** `http://127.0.0.1:PORT`. */
   get baseUrl(): string
   /**
+   * What it counted since it started (refreshes, refresh-token reuse,
+   * tokens issued, API requests); null once stopped.
+   */
+  get counters(): any
+  /**
    * Moves the sandbox's clock forward: codes expire after 30 s, access
    * tokens after 7200 s.
    */
   advanceClock(seconds: number): boolean
   /** Stops the server. */
   stop(): void
+}
+
+/**
+ * Serves OAuth 2.0 user tokens and the app's bearer token from a store,
+ * refreshing each once across threads and processes.
+ */
+export declare class TokenManager {
+  /** A manager for a profile of a store. */
+  constructor(xauth: XAuth, options?: TokenManagerOptions | undefined | null)
+  /** The profile. */
+  get profile(): string
+  /** The store. */
+  get store(): TokenStore
+  /**
+   * The user's token from memory when valid beyond the margin (no I/O);
+   * null otherwise: then call `accessToken`.
+   */
+  freshToken(user?: string | undefined | null): OAuth2UserToken | null
+  /**
+   * An access token for `user` (an id, a screen name, or none for the
+   * default user), refreshed first when it is about to expire.
+   */
+  accessToken(user?: string | undefined | null): Promise<OAuth2UserToken>
+  /**
+   * After X answered 401 to `rejected`: a refreshed token (once, however
+   * many callers ask).
+   */
+  refreshAfterUnauthorized(user: string | undefined | null, rejected: OAuth2UserToken): Promise<OAuth2UserToken>
+  /** The app's bearer token (obtained once with the stored keys, then stored). */
+  bearer(): Promise<BearerToken>
+  /**
+   * Stores a user's login (an OAuth 2.0 token and/or an OAuth 1.0a access
+   * token); resolves to the record's generation.
+   */
+  saveLogin(userId: string, oauth2?: OAuth2UserToken | undefined | null, oauth1?: AccessToken | undefined | null, screenName?: string | undefined | null, accessLevel?: string | undefined | null): Promise<number>
+  /**
+   * Replaces the app's keys (regenerated in the developer portal) and/or
+   * its OAuth 2.0 client, keeping its users.
+   */
+  setAppKeys(consumer?: ConsumerKeys | undefined | null, client?: OAuth2Client | undefined | null): Promise<number>
+}
+
+/**
+ * Where credential records live, chosen by URL (`file:`,
+ * `file:/path/store.json`; `X_API_AUTH_STORE`).
+ */
+export declare class TokenStore {
+  /** The store's URL. */
+  get location(): string
+  /** The address of every record (of `profile` when given). */
+  list(profile?: string | undefined | null): Array<RecordAddress>
+  /** A record as a JSON document; secrets only with `includeSecrets`. */
+  exportRecord(profile: string, userId?: string | undefined | null, includeSecrets?: boolean | undefined | null): string | null
+  /**
+   * Stores a document made by `exportRecord(..., true)` under `profile`,
+   * replacing what is there.
+   */
+  importRecord(profile: string, document: string): void
+  /** Removes a record. */
+  delete(profile: string, userId?: string | undefined | null): void
 }
 
 /** Every flow over HTTP. */
@@ -288,6 +353,12 @@ export interface OAuth2UserTokenOptions {
 }
 
 /**
+ * Opens a store by URL; without one, `X_API_AUTH_STORE`, else the default
+ * file store.
+ */
+export declare function openStore(url?: string | undefined | null): TokenStore
+
+/**
  * The error X's error response (any shape) maps to, as the marked message
  * the facade turns into an `XAuthError`.
  */
@@ -307,6 +378,14 @@ export interface RateLimit {
   remaining: number
   /** `x-rate-limit-reset`: when the window resets, Unix seconds. */
   resetAt: number
+}
+
+/** A record's address. */
+export interface RecordAddress {
+  /** The profile. */
+  profile: string
+  /** The user's id, or null for the app record. */
+  userId?: string
 }
 
 /** The body of an API request. */
@@ -350,6 +429,30 @@ export interface SignOptions {
   callback?: string
   /** `oauth_verifier` (access token only). */
   verifier?: string
+}
+
+/** What changed, as the change hook receives it (no secret). */
+export interface TokenChangeEvent {
+  /** The profile. */
+  profile: string
+  /** The user whose record changed, or null for the app record. */
+  userId?: string
+  /** The record's new generation. */
+  generation: number
+  /** Whether the user must now log in again. */
+  needsLogin: boolean
+}
+
+/** The options of `new TokenManager(xauth, options)`. */
+export interface TokenManagerOptions {
+  /** The store URL (`X_API_AUTH_STORE`, else the default file store). */
+  store?: string
+  /** The profile (`X_API_AUTH_PROFILE`, else `default`). */
+  profile?: string
+  /** Refresh this many seconds before expiry (60). */
+  refreshMargin?: number
+  /** Called with a `TokenChangeEvent` after every stored change. */
+  onChange?: (event: TokenChangeEvent) => void
 }
 
 /** Verifies `x-twitter-webhooks-signature` over the raw body; throws on mismatch. */

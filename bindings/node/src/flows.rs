@@ -21,7 +21,8 @@ pub struct Job<T: Send + 'static> {
 }
 
 impl<T: Send + ToNapiValue + TypeName + 'static> Job<T> {
-    fn new<F>(future: F) -> AsyncTask<Self>
+    /// A task running `future` on the core's shared runtime.
+    pub fn new<F>(future: F) -> AsyncTask<Self>
     where
         F: Future<Output = std::result::Result<T, Error>> + Send + 'static,
     {
@@ -80,7 +81,7 @@ pub struct SendOptions {
 
 /// Every flow over HTTP.
 #[napi(js_name = "XAuth")]
-pub struct XAuth(x_api_auth::XAuth);
+pub struct XAuth(pub(crate) x_api_auth::XAuth);
 
 #[napi]
 impl XAuth {

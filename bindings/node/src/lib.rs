@@ -14,4 +14,5 @@ pub mod flows;
 pub mod oauth1;
 pub mod oauth2;
 pub mod sandbox;
+pub mod tokens;
 pub mod webhook;

@@ -36,6 +36,14 @@ impl Sandbox {
         self.0.as_ref().map(|s| s.base_url()).unwrap_or_default()
     }
 
+    /// What it counted since it started (refreshes, refresh-token reuse,
+    /// tokens issued, API requests); null once stopped.
+    #[napi(getter, ts_return_type = "any")]
+    pub fn counters(&self) -> Json {
+        let counters = self.0.as_ref().map(|s| s.counters());
+        Json(serde_json::to_value(counters).unwrap_or_default())
+    }
+
     /// Moves the sandbox's clock forward: codes expire after 30 s, access
     /// tokens after 7200 s.
     #[napi]

@@ -4,7 +4,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const x = require('..')
-const { oauth2Authorize, startSandbox } = require('./helpers')
+const { managerWithLogin, startSandbox } = require('./helpers')
 
 let world
 test.before(() => {
@@ -34,36 +34,33 @@ test('bearer', async () => {
   assert.equal((await response.json()).data.id, '783214')
 })
 
-test('OAuth 2.0: refreshed before expiry and once after a 401', async () => {
-  const client = world.client()
-  const token = await oauth2Authorize(world, client, ['tweet.read', 'users.read', 'offline.access'])
-  const expiring = new x.OAuth2UserToken({
-    accessToken: token.accessToken(),
-    refreshToken: token.refreshToken(),
-    expiresAt: Date.now() / 1000 + 5,
-    scopes: token.scopes,
-  })
-  const stored = []
-  const xa = world.xauth()
-  const fetchX = x.authorizedFetch(expiring, { xauth: xa, client, onRefresh: (t) => stored.push(t) })
-  assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
-  assert.equal(stored.length, 1, 'refreshed before the request')
-  await xa.revoke(client, fetchX.currentToken().accessToken())
-  assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
-  assert.equal(stored.length, 2, 'refreshed after the 401')
-  assert.notEqual(stored[1].refreshToken(), stored[0].refreshToken())
+test('OAuth 2.0 through a TokenManager: refreshed before expiry and once after a 401', async () => {
+  const short = startSandbox({ access_token_lifetime_secs: 2 })
+  try {
+    const { manager } = await managerWithLogin(short, { refreshMargin: 1 })
+    const fetchX = x.authorizedFetch(manager)
+    assert.equal((await fetchX(`${short.baseUrl}/2/users/me`)).status, 200)
+    assert.equal(short.sandbox.counters.refreshes, 0)
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    assert.equal((await fetchX(`${short.baseUrl}/2/users/me`)).status, 200)
+    assert.equal(short.sandbox.counters.refreshes, 1, 'refreshed before the request')
+    await short.xauth().revoke(short.client(), (await manager.accessToken()).accessToken())
+    assert.equal((await fetchX(`${short.baseUrl}/2/users/me`)).status, 200)
+    assert.equal(short.sandbox.counters.refreshes, 2, 'refreshed after the 401')
+    assert.equal(short.sandbox.counters.refresh_reuse_detected, 0)
+  } finally {
+    short.stop()
+  }
 })
 
 test('OAuth 2.0: a token that expires at X mid-test is refreshed after the 401', async () => {
-  const client = world.client()
-  const token = await oauth2Authorize(world, client, ['tweet.read', 'users.read', 'offline.access'])
-  const stored = []
-  const fetchX = x.authorizedFetch(token, { xauth: world.xauth(), client, onRefresh: (t) => stored.push(t) })
+  const { manager } = await managerWithLogin(world)
+  const fetchX = x.authorizedFetch(manager, { user: 'sandbox_user' })
   assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
-  assert.equal(stored.length, 0)
+  const before = world.sandbox.counters.refreshes
   world.sandbox.advanceClock(7201) // the access token expires at X while the client still trusts it
   assert.equal((await fetchX(`${world.baseUrl}/2/users/me`)).status, 200)
-  assert.equal(stored.length, 1)
+  assert.equal(world.sandbox.counters.refreshes, before + 1)
 })
 
 test('a wrong auth is a typed error', () => {

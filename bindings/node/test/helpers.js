@@ -11,8 +11,8 @@ function vectors(name) {
 }
 
 /** A sandbox with helpers; call stop() when done. */
-function startSandbox() {
-  const sandbox = x.Sandbox.start()
+function startSandbox(config) {
+  const sandbox = x.Sandbox.start(config === undefined ? undefined : JSON.stringify(config))
   const app = sandbox.info.apps[0]
   const baseUrl = sandbox.baseUrl
   return {
@@ -49,4 +49,16 @@ async function oauth2Authorize(world, client, scopes, decision = 'approve') {
   return x1.finishAuthorization(client, pending, location)
 }
 
-module.exports = { CALLBACK, consent, oauth2Authorize, startSandbox, vectors }
+/** A manager on a fresh file store whose user 1001 is logged in (PKCE). */
+async function managerWithLogin(world, options = {}) {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'x-api-auth-node-'))
+  const store = `file:${dir}/store.json`
+  const manager = new x.TokenManager(world.xauth(), { store, profile: 'node', ...options })
+  const client = world.client()
+  await manager.setAppKeys({ consumer: world.consumer(), client })
+  const token = await oauth2Authorize(world, client, ['tweet.read', 'users.read', 'offline.access'])
+  await manager.saveLogin('1001', { oauth2: token, screenName: 'sandbox_user' })
+  return { manager, store }
+}
+
+module.exports = { CALLBACK, consent, managerWithLogin, oauth2Authorize, startSandbox, vectors }

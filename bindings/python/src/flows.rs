@@ -14,7 +14,7 @@ use crate::oauth2::PendingAuthorization;
 
 /// Runs a network call on the core's shared runtime with the GIL released;
 /// a panic inside it becomes `InternalError`.
-fn block<T: Send>(
+pub fn block<T: Send>(
     py: Python<'_>,
     future: impl Future<Output = Result<T, Error>> + Send,
 ) -> PyResult<T> {
@@ -35,7 +35,7 @@ pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 
 /// Every flow over HTTP.
 #[pyclass(module = "x_api_auth._native", frozen, subclass)]
-pub struct XAuth(x_api_auth::XAuth);
+pub struct XAuth(pub x_api_auth::XAuth);
 
 #[pymethods]
 impl XAuth {

@@ -9,6 +9,7 @@ mod flows;
 mod oauth1;
 mod oauth2;
 mod sandbox;
+mod tokens;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -29,6 +30,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<api::ApiResponse>()?;
     m.add_class::<flows::XAuth>()?;
     m.add_class::<sandbox::Sandbox>()?;
+    m.add_class::<tokens::TokenStore>()?;
+    m.add_class::<tokens::TokenManager>()?;
+    m.add_function(wrap_pyfunction!(tokens::open_store, m)?)?;
     m.add_function(wrap_pyfunction!(api::authorize, m)?)?;
     m.add_function(wrap_pyfunction!(oauth1::percent_encode, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::basic_authorization, m)?)?;

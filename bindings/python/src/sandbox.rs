@@ -33,6 +33,14 @@ impl Sandbox {
         json_to_py(py, &info.to_string())
     }
 
+    /// What it counted since it started (refreshes, refresh-token reuse,
+    /// tokens issued, API requests); `None` once stopped.
+    #[getter]
+    fn counters(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let counters = self.0.as_ref().map(|s| s.counters());
+        json_to_py(py, &serde_json::to_string(&counters).unwrap_or_default())
+    }
+
     /// Moves the sandbox's clock forward: codes expire after 30 s, access
     /// tokens after 7200 s.
     fn advance_clock(&self, seconds: u64) -> bool {

@@ -4,30 +4,33 @@ an OAuth 2.0 token that expires (or is revoked) mid-test and is refreshed."""
 from __future__ import annotations
 
 import asyncio
+import pathlib
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
+import pytest
 import requests
 import x_api_auth
 from x_api_auth import httpx_auth, requests_auth
 from x_api_auth.testing import Sandbox
 
-CALLBACK = "https://app.example/callback"
 
-
-def login(sandbox: Sandbox) -> x_api_auth.OAuth2UserToken:
-    x, client = sandbox.xauth(), sandbox.client()
-    pending = x.start_authorization(client, CALLBACK, ["tweet.read", "users.read", "offline.access"])
-    location = requests.get(
-        f"{pending.url}&sandbox_decision=approve", allow_redirects=False, timeout=10
-    ).headers["location"]
-    return x.finish_authorization(client, pending, location)
-
-
-def about_to_expire(token: x_api_auth.OAuth2UserToken) -> x_api_auth.OAuth2UserToken:
-    return x_api_auth.OAuth2UserToken(
-        token.access_token(), token.refresh_token(), time.time() + 5, token.scopes
-    )
+@pytest.fixture
+def short_lived(
+    tmp_path: pathlib.Path,
+) -> Iterator[tuple[Sandbox, x_api_auth.TokenManager, list[dict[str, Any]]]]:
+    """A sandbox whose access tokens live 2 s, and a manager (1 s margin) holding its user."""
+    changes: list[dict[str, Any]] = []
+    with Sandbox({"access_token_lifetime_secs": 2}) as sandbox:
+        store = x_api_auth.open_store(f"file:{tmp_path}/store.json")
+        manager = x_api_auth.TokenManager(
+            sandbox.xauth(), store, "test", refresh_margin=1.0, on_change=changes.append
+        )
+        sandbox.login(manager)
+        changes.clear()
+        yield sandbox, manager, changes
 
 
 def test_requests_oauth1_signs_form_not_json(x_sandbox: Sandbox) -> None:
@@ -48,19 +51,20 @@ def test_requests_bearer(x_sandbox: Sandbox) -> None:
     assert response.json()["data"]["id"] == "783214"
 
 
-def test_requests_oauth2_refreshes_before_expiry_and_after_401(x_sandbox: Sandbox) -> None:
-    stored: list[x_api_auth.OAuth2UserToken] = []
-    token = about_to_expire(login(x_sandbox))
-    auth = requests_auth.OAuth2UserAuth(
-        x_sandbox.xauth(), x_sandbox.client(), token, on_refresh=stored.append
-    )
-    me = requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10)
-    assert me.status_code == 200 and len(stored) == 1, "refreshed before the request"
+def test_requests_oauth2_refreshes_before_expiry_and_after_401(short_lived: Any) -> None:
+    sandbox, manager, changes = short_lived
+    auth = requests_auth.OAuth2UserAuth(manager)
+    me = requests.get(f"{sandbox.base_url}/2/users/me", auth=auth, timeout=10)
+    assert me.status_code == 200 and sandbox.counters["refreshes"] == 0
+    time.sleep(1.1)  # within the margin now
+    me = requests.get(f"{sandbox.base_url}/2/users/me", auth=auth, timeout=10)
+    assert me.status_code == 200 and sandbox.counters["refreshes"] == 1, "refreshed before the request"
+    assert [c["user_id"] for c in changes] == ["1001"]
     # Revoked behind our back: the 401 triggers one refresh and a retry.
-    x_sandbox.xauth().revoke(x_sandbox.client(), auth.token.access_token())
-    me = requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10)
-    assert me.status_code == 200 and len(stored) == 2
-    assert stored[-1].refresh_token() != stored[0].refresh_token()
+    sandbox.xauth().revoke(sandbox.client(), manager.access_token().access_token())
+    me = requests.get(f"{sandbox.base_url}/2/users/me", auth=auth, timeout=10)
+    assert me.status_code == 200 and sandbox.counters["refreshes"] == 2
+    assert sandbox.counters["refresh_reuse_detected"] == 0
 
 
 def test_httpx_oauth1_and_bearer(x_sandbox: Sandbox) -> None:
@@ -76,31 +80,32 @@ def test_httpx_oauth1_and_bearer(x_sandbox: Sandbox) -> None:
         assert client.get("/2/users/by/username/X", auth=httpx_auth.BearerAuth(bearer)).status_code == 200
 
 
-def test_httpx_oauth2_sync_and_async(x_sandbox: Sandbox) -> None:
-    stored: list[x_api_auth.OAuth2UserToken] = []
-    auth = httpx_auth.OAuth2UserAuth(
-        x_sandbox.xauth(), x_sandbox.client(), about_to_expire(login(x_sandbox)), on_refresh=stored.append
-    )
-    with httpx.Client(base_url=x_sandbox.base_url) as client:
+def test_httpx_oauth2_sync_and_async(short_lived: Any) -> None:
+    sandbox, manager, _ = short_lived
+    auth = httpx_auth.OAuth2UserAuth(manager)
+    time.sleep(1.1)
+    with httpx.Client(base_url=sandbox.base_url) as client:
         assert client.get("/2/users/me", auth=auth).status_code == 200
-    assert len(stored) == 1
+    assert sandbox.counters["refreshes"] == 1
 
     async def main() -> int:
-        x_sandbox.xauth().revoke(x_sandbox.client(), auth.token.access_token())
-        async with httpx.AsyncClient(base_url=x_sandbox.base_url) as client:
+        sandbox.xauth().revoke(sandbox.client(), manager.access_token().access_token())
+        async with httpx.AsyncClient(base_url=sandbox.base_url) as client:
             return (await client.get("/2/users/me", auth=auth)).status_code
 
     assert asyncio.run(main()) == 200
-    assert len(stored) == 2
+    assert sandbox.counters["refreshes"] == 2
 
 
-def test_requests_oauth2_token_expiring_server_side_mid_test(x_sandbox: Sandbox) -> None:
-    stored: list[x_api_auth.OAuth2UserToken] = []
-    auth = requests_auth.OAuth2UserAuth(
-        x_sandbox.xauth(), x_sandbox.client(), login(x_sandbox), on_refresh=stored.append
+def test_requests_oauth2_token_expiring_server_side_mid_test(
+    x_sandbox: Sandbox, tmp_path: pathlib.Path
+) -> None:
+    manager = x_api_auth.TokenManager(
+        x_sandbox.xauth(), x_api_auth.open_store(f"file:{tmp_path}/s.json"), "t"
     )
+    x_sandbox.login(manager)
+    auth = requests_auth.OAuth2UserAuth(manager, "sandbox_user")
     assert requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10).status_code == 200
-    assert stored == []
     x_sandbox.advance_clock(7201)  # the access token expires at X while the client still trusts it
     assert requests.get(f"{x_sandbox.base_url}/2/users/me", auth=auth, timeout=10).status_code == 200
-    assert len(stored) == 1
+    assert x_sandbox.counters["refreshes"] == 1

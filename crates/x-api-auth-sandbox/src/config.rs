@@ -31,6 +31,12 @@ pub struct AppConfig {
     /// allows any.
     #[serde(default)]
     pub callback_urls: Vec<String>,
+    /// The app's access level, which X sends as the `x-access-level` header
+    /// of every successful response to an OAuth 1.0a user-context request
+    /// (and of `/oauth/access_token`): `read`, `read-write` (the default) or
+    /// `read-write-directmessages`.
+    #[serde(default = "default_access_level")]
+    pub access_level: String,
 }
 
 /// A user of the sandbox.
@@ -44,25 +50,29 @@ pub struct UserConfig {
     pub name: String,
 }
 
-/// The whole configuration.
+/// The whole configuration. Every field may be left out of a JSON
+/// configuration: it then takes its default (the built-in app and users).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SandboxConfig {
     /// The apps.
     pub apps: Vec<AppConfig>,
-    /// The users; the first one is who approves consent screens.
+    /// The users. The consent pages act as the first one, unless their
+    /// `sandbox_user` query parameter (a user's id or username) names another.
     pub users: Vec<UserConfig>,
     /// Allowed distance between an OAuth 1.0a timestamp and the sandbox's
     /// clock, in seconds (X publishes none; 300 is the usual default).
-    #[serde(default = "default_window")]
     pub timestamp_window_secs: u64,
     /// What the consent pages do: `approve`, `deny` or `page` (an HTML page
     /// with Approve and Deny). A `sandbox_decision` query parameter overrides
     /// it per request.
-    #[serde(default = "default_consent")]
     pub consent: String,
     /// Whether reusing a spent refresh token revokes its whole family.
-    #[serde(default = "default_true")]
     pub revoke_family_on_reuse: bool,
+    /// How long an OAuth 2.0 user access token lives, in seconds: its
+    /// `expires_in`, after which the API endpoints refuse it (X's is 7200,
+    /// the default; a few seconds lets a test watch tokens expire).
+    pub access_token_lifetime_secs: u64,
 }
 
 fn default_window() -> u64 {
@@ -73,8 +83,12 @@ fn default_consent() -> String {
     "approve".to_owned()
 }
 
-fn default_true() -> bool {
-    true
+fn default_access_level() -> String {
+    "read-write".to_owned()
+}
+
+fn default_access_token_lifetime() -> u64 {
+    7200
 }
 
 impl Default for SandboxConfig {
@@ -96,6 +110,7 @@ impl Default for SandboxConfig {
                     },
                 ],
                 callback_urls: Vec::new(),
+                access_level: default_access_level(),
             }],
             users: vec![
                 UserConfig {
@@ -112,6 +127,31 @@ impl Default for SandboxConfig {
             timestamp_window_secs: default_window(),
             consent: default_consent(),
             revoke_family_on_reuse: true,
+            access_token_lifetime_secs: default_access_token_lifetime(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimal_document_gets_the_defaults() {
+        let config: SandboxConfig = serde_json::from_value(serde_json::json!({
+            "apps": [{
+                "consumer_key": "k",
+                "consumer_secret": "s",
+                "access_token": "1-t",
+                "access_token_secret": "ts",
+            }],
+            "users": [],
+        }))
+        .unwrap();
+        assert_eq!(config.access_token_lifetime_secs, 7200);
+        assert_eq!(config.apps[0].access_level, "read-write");
+        let default = SandboxConfig::default();
+        assert_eq!(default.access_token_lifetime_secs, 7200);
+        assert_eq!(default.apps[0].access_level, "read-write");
     }
 }

@@ -10,8 +10,23 @@
 //! println!("{}", sandbox.base_url());
 //! # Ok(()) }
 //! ```
+//!
+//! ## Test-only additions
+//!
+//! Beyond X's endpoints, the sandbox has a few knobs for tests, none of which
+//! exists at X:
+//!
+//! - the consent pages (`/i/oauth2/authorize`, `/oauth/authorize`,
+//!   `/oauth/authenticate`) take `sandbox_decision` (`approve`, `deny`,
+//!   `page`) and `sandbox_user` (the id or username of the configured user
+//!   who approves; the first user without it);
+//! - `GET /__sandbox__/counters` ([`Counters::PATH`]) answers with the
+//!   [`Counters`] as JSON (also [`Sandbox::counters`]): refreshes, refresh
+//!   token reuse, tokens and codes issued, API calls and 401s. This path is
+//!   test-only and does not exist at X.
 
 mod config;
+mod counters;
 pub mod oauth1_verify;
 mod server;
 mod store;
@@ -26,6 +41,9 @@ use tokio::sync::oneshot;
 use x_api_auth::{Clock, Error};
 
 pub use config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
+pub use counters::Counters;
+
+use counters::LiveCounters;
 
 /// The sandbox's default clock: the system's, moved forward by
 /// [`Sandbox::advance_clock`] so tests can expire codes and tokens without
@@ -48,6 +66,7 @@ pub struct Sandbox {
     shutdown: Option<oneshot::Sender<()>>,
     config: SandboxConfig,
     clock: Option<Arc<AdvancingClock>>,
+    counters: Arc<LiveCounters>,
 }
 
 impl Sandbox {
@@ -61,8 +80,9 @@ impl Sandbox {
     }
 
     /// Moves the sandbox's clock forward (codes expire after 30 s, access
-    /// tokens after 7200 s). Returns false when the sandbox was started with
-    /// a clock of the caller's ([`Sandbox::start_with`]): move that one instead.
+    /// tokens after [`SandboxConfig::access_token_lifetime_secs`]). Returns
+    /// false when the sandbox was started with a clock of the caller's
+    /// ([`Sandbox::start_with`]): move that one instead.
     /// OAuth 1.0a requests signed with the real time fail with code 135 once
     /// the sandbox is more than its timestamp window ahead.
     pub fn advance_clock(&self, by: Duration) -> bool {
@@ -83,7 +103,8 @@ impl Sandbox {
     ) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        let router = server::router(config.clone(), clock);
+        let counters = Arc::new(LiveCounters::default());
+        let router = server::router(config.clone(), clock, counters.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, router)
@@ -97,6 +118,7 @@ impl Sandbox {
             shutdown: Some(tx),
             config,
             clock: None,
+            counters,
         })
     }
 
@@ -109,6 +131,12 @@ impl Sandbox {
     /// The configuration it runs with (default credentials included).
     pub fn config(&self) -> &SandboxConfig {
         &self.config
+    }
+
+    /// What it counted since it started (the same as `GET
+    /// /__sandbox__/counters`, a test-only path that does not exist at X).
+    pub fn counters(&self) -> Counters {
+        self.counters.snapshot()
     }
 
     /// Where it listens and what it accepts: `{"base_url": …, "apps": […],

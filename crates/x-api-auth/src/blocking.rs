@@ -2,7 +2,7 @@
 //! each method runs the async one of [`XAuth`] on one I/O runtime shared by
 //! the whole process (two worker threads, started on first use).
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::api::{ApiResponse, Body};
@@ -30,12 +30,17 @@ pub struct XAuthBlocking {
 }
 
 /// The I/O runtime shared by every blocking call of the process (and by the
-/// Python and Node bindings): two worker threads, started on first use.
-/// Call `block_on` on it only from threads that are not themselves inside a
-/// Tokio runtime.
+/// Python and Node bindings): two worker threads, started on first use. A
+/// child process forked after it started gets its own (the parent's threads
+/// do not exist in the child). Call `block_on` on it only from threads that
+/// are not themselves inside a Tokio runtime.
 pub fn shared_runtime() -> Result<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
+    static RUNTIME: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut current = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((owner, rt)) = *current
+        && owner == pid
+    {
         return Ok(rt);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -47,7 +52,11 @@ pub fn shared_runtime() -> Result<&'static tokio::runtime::Runtime> {
             reason: format!("cannot start the I/O runtime: {e}"),
             timeout: false,
         })?;
-    Ok(RUNTIME.get_or_init(|| rt))
+    // Leaked on purpose: it lives as long as the process (a parent's runtime
+    // copied into a forked child cannot be shut down there either).
+    let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(rt));
+    *current = Some((pid, rt));
+    Ok(rt)
 }
 
 /// Declares blocking twins of [`XAuth`]'s async methods: each runs the

@@ -60,6 +60,32 @@ pub enum Error {
         timeout: bool,
     },
 
+    /// A token store failed: it cannot be read or written, is corrupt, is
+    /// locked by another process for too long, or holds a format this
+    /// version cannot read. The message says what to do.
+    #[error("token store {location}: {reason}")]
+    Store {
+        /// What kind of failure.
+        kind: StoreErrorKind,
+        /// The file path or store URL at fault.
+        location: String,
+        /// What went wrong and what to do.
+        reason: String,
+    },
+
+    /// A stored user must log in again: their refresh token was refused
+    /// (spent, reused or revoked) or they have none. The record is kept,
+    /// marked as needing login.
+    #[error("user {user} of profile {profile} must log in again: {reason}")]
+    LoginRequired {
+        /// The profile.
+        profile: String,
+        /// The user's id (or how the caller named them).
+        user: String,
+        /// Why.
+        reason: String,
+    },
+
     /// A successful HTTP response whose body is not what the protocol says it
     /// must be (a missing field, a wrong `token_type`, an unconfirmed callback).
     #[error("unexpected response (HTTP {status}): {reason}")]
@@ -79,6 +105,18 @@ impl Error {
         }
     }
 
+    pub(crate) fn store(
+        kind: StoreErrorKind,
+        location: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Store {
+            kind,
+            location: location.into(),
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn unexpected(status: u16, reason: impl Into<String>) -> Self {
         Error::UnexpectedResponse {
             status,
@@ -91,7 +129,7 @@ impl Error {
     /// `X_TRANSPORT`, `X_UNEXPECTED_RESPONSE`, `X_AUTHENTICATION`,
     /// `X_CLOCK_SKEW`, `X_INVALID_TOKEN`, `X_REAUTHORIZE`, `X_RATE_LIMITED`,
     /// `X_FORBIDDEN`, `X_UNAUTHORIZED_CLIENT`, `X_INVALID_REQUEST`,
-    /// `X_API_ERROR`.
+    /// `X_API_ERROR`, `X_STORE`.
     ///
     /// ```
     /// assert_eq!(x_api_auth::Error::StateMismatch.code(), "X_STATE_MISMATCH");
@@ -105,6 +143,8 @@ impl Error {
             Error::AccessDenied { .. } => "X_ACCESS_DENIED",
             Error::Transport { .. } => "X_TRANSPORT",
             Error::UnexpectedResponse { .. } => "X_UNEXPECTED_RESPONSE",
+            Error::Store { .. } => "X_STORE",
+            Error::LoginRequired { .. } => "X_REAUTHORIZE",
             Error::Api(api) => match api.kind {
                 K::Authentication | K::BadAuthenticationData | K::AppCredentials => {
                     "X_AUTHENTICATION"
@@ -139,6 +179,7 @@ impl Error {
         "X_UNAUTHORIZED_CLIENT",
         "X_INVALID_REQUEST",
         "X_API_ERROR",
+        "X_STORE",
         "X_INTERNAL",
     ];
 
@@ -177,6 +218,14 @@ impl Error {
             }
             Error::Transport { timeout, .. } => fields.push(("timeout", Bool(*timeout))),
             Error::InvalidInput { field, .. } => fields.push(("field", Text(field))),
+            Error::Store { kind, location, .. } => {
+                fields.push(("kind", Text(kind.as_str())));
+                fields.push(("location", Text(location)));
+            }
+            Error::LoginRequired { profile, user, .. } => {
+                fields.push(("profile", Text(profile)));
+                fields.push(("user", Text(user)));
+            }
             _ => {}
         }
         fields
@@ -217,6 +266,48 @@ pub(crate) fn check_not_empty(field: &'static str, value: &str) -> Result<(), Er
         Err(Error::invalid_input(field, "must not be empty"))
     } else {
         Ok(())
+    }
+}
+
+/// What kind of token-store failure an [`Error::Store`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// Reading or writing failed (disk full, a file-size limit, a
+    /// read-only directory, a lost connection).
+    Io,
+    /// The store is readable by others, or cannot be opened for lack of
+    /// permission.
+    Permissions,
+    /// The store's content is not a valid store (truncated, edited by hand).
+    Corrupt,
+    /// The store is encrypted and the key is missing or wrong, or the
+    /// ciphertext was altered.
+    Decrypt,
+    /// The record changed since it was read (a newer generation is stored).
+    Conflict,
+    /// Another process holds the record's lock for too long.
+    Locked,
+    /// The store was written by a newer version of x-api-auth.
+    UnsupportedVersion,
+    /// The store URL is not one this build understands.
+    Url,
+}
+
+impl StoreErrorKind {
+    /// `io`, `permissions`, `corrupt`, `decrypt`, `conflict`, `locked`,
+    /// `unsupported-version` or `url`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreErrorKind::Io => "io",
+            StoreErrorKind::Permissions => "permissions",
+            StoreErrorKind::Corrupt => "corrupt",
+            StoreErrorKind::Decrypt => "decrypt",
+            StoreErrorKind::Conflict => "conflict",
+            StoreErrorKind::Locked => "locked",
+            StoreErrorKind::UnsupportedVersion => "unsupported-version",
+            StoreErrorKind::Url => "url",
+        }
     }
 }
 

@@ -44,6 +44,7 @@ pub mod oauth1;
 pub mod oauth2;
 mod scope;
 mod secret;
+pub mod tokens;
 pub mod transport;
 pub mod webhook;
 
@@ -53,7 +54,7 @@ pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use credential::{Authorization, Credential, FORM_CONTENT_TYPE, RequestParts, form_body};
 pub use credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, env_vars};
 pub use encode::{encode_form, form_urlencode_component, parse_form, percent_encode};
-pub use error::{Error, ErrorField, Result};
+pub use error::{Error, ErrorField, Result, StoreErrorKind};
 #[cfg(feature = "reqwest")]
 pub use flows::XAuthSettings;
 pub use flows::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, XAuth};

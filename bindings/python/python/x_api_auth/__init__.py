@@ -34,11 +34,14 @@ __all__ = [
     "RateLimit",
     "RequestToken",
     "SignedRequest",
+    "TokenManager",
+    "TokenStore",
     "XAuth",
     "XAuthError",
     "authorize",
     "basic_authorization",
     "crc_response_token",
+    "open_store",
     "parse_error",
     "percent_encode",
     "pkce_challenge",
@@ -100,6 +103,17 @@ def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
     return type(native.__name__, (native,), namespace)
 
 
+def _async_twins(native: type) -> dict[str, Callable[..., Any]]:
+    """``name_async`` for each network method of ``native``, with the same arguments."""
+    twins = {f"{name}_async": _async_twin(name) for name in _NETWORK_METHODS if hasattr(native, name)}
+    for name, twin in twins.items():
+        try:
+            twin.__signature__ = inspect.signature(getattr(native, name[: -len("_async")]))  # type: ignore[attr-defined]
+        except ValueError:  # a native method without a text signature
+            pass
+    return twins
+
+
 def _async_twin(name: str) -> Callable[..., Any]:
     async def twin(self: Any, *args: Any, **kwargs: Any) -> Any:
         import asyncio  # imported on first use: it costs more than the rest of the package
@@ -112,6 +126,10 @@ def _async_twin(name: str) -> Callable[..., Any]:
 
 
 _NETWORK_METHODS = (
+    "bearer",
+    "refresh_after_unauthorized",
+    "save_login",
+    "set_app_keys",
     "request_token",
     "access_token",
     "invalidate_access_token",
@@ -132,7 +150,9 @@ OAuth2Client = _facade(_native.OAuth2Client)
 BearerToken = _facade(_native.BearerToken)
 OAuth2UserToken = _facade(_native.OAuth2UserToken)
 OAuth1 = _facade(_native.OAuth1)
-XAuth = _facade(_native.XAuth, {f"{name}_async": _async_twin(name) for name in _NETWORK_METHODS})
+XAuth = _facade(_native.XAuth, _async_twins(_native.XAuth))
+TokenManager = _facade(_native.TokenManager, _async_twins(_native.TokenManager))
+TokenStore = _native.TokenStore
 PendingAuthorization = _facade(_native.PendingAuthorization)
 ApiResponse = _native.ApiResponse
 SignedRequest = _native.SignedRequest
@@ -141,6 +161,7 @@ AccessTokenResponse = _native.AccessTokenResponse
 RateLimit = _native.RateLimit
 
 authorize = _typed(_native.authorize)
+open_store = _typed(_native.open_store)
 crc_response_token = _typed(_native.crc_response_token)
 verify_webhook_signature = _typed(_native.verify_webhook_signature)
 parse_error = _typed(_native.parse_error)

@@ -15,11 +15,14 @@ from x_api_auth._native import PendingAuthorization as PendingAuthorization
 from x_api_auth._native import RateLimit as RateLimit
 from x_api_auth._native import RequestToken as RequestToken
 from x_api_auth._native import SignedRequest as SignedRequest
+from x_api_auth._native import TokenManager as _NativeTokenManager
+from x_api_auth._native import TokenStore as TokenStore
 from x_api_auth._native import XAuth as _NativeXAuth
 from x_api_auth._native import _Credential, _Form
 from x_api_auth._native import authorize as authorize
 from x_api_auth._native import basic_authorization as basic_authorization
 from x_api_auth._native import crc_response_token as crc_response_token
+from x_api_auth._native import open_store as open_store
 from x_api_auth._native import parse_error as parse_error
 from x_api_auth._native import percent_encode as percent_encode
 from x_api_auth._native import pkce_challenge as pkce_challenge
@@ -39,11 +42,14 @@ __all__ = [
     "RateLimit",
     "RequestToken",
     "SignedRequest",
+    "TokenManager",
+    "TokenStore",
     "XAuth",
     "XAuthError",
     "authorize",
     "basic_authorization",
     "crc_response_token",
+    "open_store",
     "parse_error",
     "percent_encode",
     "pkce_challenge",
@@ -78,3 +84,22 @@ class XAuth(_NativeXAuth):
     ) -> ApiResponse: ...
     async def users_me_async(self, credential: _Credential) -> Any: ...
     async def user_by_username_async(self, credential: _Credential, username: str) -> Any: ...
+
+class TokenManager(_NativeTokenManager):
+    async def access_token_async(self, user: str | None = None) -> OAuth2UserToken: ...
+    async def refresh_after_unauthorized_async(
+        self, user: str | None, rejected: OAuth2UserToken
+    ) -> OAuth2UserToken: ...
+    async def bearer_async(self) -> BearerToken: ...
+    async def save_login_async(
+        self,
+        user_id: str,
+        *,
+        oauth2: OAuth2UserToken | None = None,
+        oauth1: AccessToken | None = None,
+        screen_name: str | None = None,
+        access_level: str | None = None,
+    ) -> int: ...
+    async def set_app_keys_async(
+        self, *, consumer: ConsumerKeys | None = None, client: OAuth2Client | None = None
+    ) -> int: ...

@@ -1,6 +1,6 @@
 """Type stubs of the native module (the Rust core)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Union, final
 
 from typing_extensions import disjoint_base
@@ -20,10 +20,13 @@ __all__ = [
     "RequestToken",
     "Sandbox",
     "SignedRequest",
+    "TokenManager",
+    "TokenStore",
     "XAuth",
     "authorize",
     "basic_authorization",
     "crc_response_token",
+    "open_store",
     "parse_error",
     "percent_encode",
     "pkce_challenge",
@@ -239,6 +242,8 @@ class Sandbox:
     def __new__(cls, config_json: str | None = None) -> Sandbox: ...
     @property
     def info(self) -> dict[str, Any]: ...
+    @property
+    def counters(self) -> dict[str, int] | None: ...
     def advance_clock(self, seconds: int) -> bool: ...
     def stop(self) -> None: ...
 
@@ -250,6 +255,51 @@ def authorize(
     content_type: str | bytes | None = None,
     body: object = None,
 ) -> str: ...
+
+@final
+class TokenStore:
+    @property
+    def location(self) -> str: ...
+    def list(self, profile: str | None = None) -> list[tuple[str, str | None]]: ...
+    def export_record(
+        self, profile: str, user_id: str | None = None, *, include_secrets: bool = False
+    ) -> str | None: ...
+    def import_record(self, profile: str, document: str) -> None: ...
+    def delete(self, profile: str, user_id: str | None = None) -> None: ...
+
+def open_store(url: str | None = None) -> TokenStore: ...
+
+@disjoint_base
+class TokenManager:
+    def __new__(
+        cls,
+        xauth: XAuth,
+        store: TokenStore | None = None,
+        profile: str | None = None,
+        *,
+        refresh_margin: float | None = None,
+        on_change: Callable[[dict[str, Any]], object] | None = None,
+    ) -> TokenManager: ...
+    @property
+    def profile(self) -> str: ...
+    @property
+    def store(self) -> TokenStore: ...
+    def access_token(self, user: str | None = None) -> OAuth2UserToken: ...
+    def refresh_after_unauthorized(self, user: str | None, rejected: OAuth2UserToken) -> OAuth2UserToken: ...
+    def bearer(self) -> BearerToken: ...
+    def save_login(
+        self,
+        user_id: str,
+        *,
+        oauth2: OAuth2UserToken | None = None,
+        oauth1: AccessToken | None = None,
+        screen_name: str | None = None,
+        access_level: str | None = None,
+    ) -> int: ...
+    def set_app_keys(
+        self, *, consumer: ConsumerKeys | None = None, client: OAuth2Client | None = None
+    ) -> int: ...
+
 def crc_response_token(consumer_secret: str, crc_token: str) -> str: ...
 def verify_webhook_signature(consumer_secret: str, body: bytes, signature: str) -> None: ...
 def parse_error(status: int, body: bytes) -> BaseException: ...

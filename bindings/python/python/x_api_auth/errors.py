@@ -28,6 +28,7 @@ __all__ = [
     "RateLimitedError",
     "UnauthorizedClientError",
     "InvalidRequestError",
+    "StoreError",
     "InternalError",
     "CLASS_BY_CODE",
 ]
@@ -48,6 +49,8 @@ class XAuthError(Exception):
     reset_at: int | None = None
     field: str | None = None
     timeout: bool | None = None
+    profile: str | None = None
+    user: str | None = None
 
     def __init__(self, message: str, **attributes: Any) -> None:
         super().__init__(message)
@@ -151,6 +154,14 @@ class UnauthorizedClientError(ForbiddenError):
     code = "X_UNAUTHORIZED_CLIENT"
 
 
+class StoreError(XAuthError):
+    """A token store failed; ``kind`` says how (io, permissions, corrupt, decrypt, conflict,
+    locked, unsupported-version, url) and ``location`` names the file or URL."""
+
+    code = "X_STORE"
+    location: str | None = None
+
+
 class InternalError(XAuthError):
     """A bug inside x_api_auth (a Rust panic, caught before it could crash Python)."""
 
@@ -175,6 +186,7 @@ CLASS_BY_CODE: dict[str, type[XAuthError]] = {
         UnauthorizedClientError,
         InvalidRequestError,
         RateLimitedError,
+        StoreError,
         InternalError,
     )
 }

@@ -1,18 +1,17 @@
 """``httpx`` adapters, for ``httpx.Client`` and ``httpx.AsyncClient``.
 
 Form bodies are signed, JSON bodies are not: the Rust core decides (``x_api_auth.authorize``).
+OAuth 2.0 tokens come from a :class:`x_api_auth.TokenManager`.
 Install with ``pip install x-api-auth[httpx]``.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from x_api_auth import BearerToken, OAuth1, authorize
-from x_api_auth._refreshing import RefreshingToken
+from x_api_auth import BearerToken, OAuth1, TokenManager, authorize
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
 
@@ -47,26 +46,28 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-class OAuth2UserAuth(RefreshingToken, httpx.Auth):
-    """Sends an OAuth 2.0 user token; refreshes it before it expires and once
-    after a 401. ``on_refresh`` receives every new token: store it at once."""
+class OAuth2UserAuth(httpx.Auth):
+    """Sends ``user``'s OAuth 2.0 token from ``manager`` (None: the profile's default
+    user). The manager refreshes it before it expires; after a 401 this adapter asks
+    the manager once for a fresh token and resends."""
+
+    def __init__(self, manager: TokenManager, user: str | None = None) -> None:
+        self.manager, self.user = manager, user
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.due():
-            self.refresh()
-        request.headers["Authorization"] = self.header()
+        token = self.manager.access_token(self.user)
+        request.headers["Authorization"] = token.authorization_header()
         response = yield request
-        if response.status_code == 401 and self.can_refresh():
-            self.refresh()
-            request.headers["Authorization"] = self.header()
+        if response.status_code == 401:
+            token = self.manager.refresh_after_unauthorized(self.user, token)
+            request.headers["Authorization"] = token.authorization_header()
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self.due():
-            await asyncio.to_thread(self.refresh)
-        request.headers["Authorization"] = self.header()
+        token = await self.manager.access_token_async(self.user)
+        request.headers["Authorization"] = token.authorization_header()
         response = yield request
-        if response.status_code == 401 and self.can_refresh():
-            await asyncio.to_thread(self.refresh)
-            request.headers["Authorization"] = self.header()
+        if response.status_code == 401:
+            token = await self.manager.refresh_after_unauthorized_async(self.user, token)
+            request.headers["Authorization"] = token.authorization_header()
             yield request

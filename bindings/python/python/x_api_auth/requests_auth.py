@@ -1,7 +1,8 @@
 """``requests`` adapters: ``requests.get(url, auth=OAuth1Auth(...))``.
 
 Form bodies are signed, JSON bodies are not: the Rust core decides (``x_api_auth.authorize``).
-Install with ``pip install x-api-auth[requests]``.
+OAuth 2.0 tokens come from a :class:`x_api_auth.TokenManager`, which refreshes them once
+for every thread and process. Install with ``pip install x-api-auth[requests]``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from typing import Any
 import requests
 from requests.auth import AuthBase
 
-from x_api_auth import BearerToken, OAuth1, authorize
-from x_api_auth._refreshing import RefreshingToken
+from x_api_auth import BearerToken, OAuth1, TokenManager, authorize
 
 __all__ = ["OAuth1Auth", "BearerAuth", "OAuth2UserAuth"]
 
@@ -45,28 +45,30 @@ class BearerAuth(AuthBase):
         return request
 
 
-class OAuth2UserAuth(RefreshingToken, AuthBase):
-    """Sends an OAuth 2.0 user token and refreshes it when it is about to expire
-    or when X answers 401. ``on_refresh`` receives every new token: store it at
-    once, X has already invalidated the old refresh token."""
+class OAuth2UserAuth(AuthBase):
+    """Sends ``user``'s OAuth 2.0 token from ``manager`` (None: the profile's default
+    user). The manager refreshes it before it expires; after a 401 this adapter asks
+    the manager once for a fresh token and resends."""
+
+    def __init__(self, manager: TokenManager, user: str | None = None) -> None:
+        self.manager, self.user = manager, user
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if self.due():
-            self.refresh()
-        request.headers["Authorization"] = self.header()
+        token = self.manager.access_token(self.user)
+        request.headers["Authorization"] = token.authorization_header()
+        request._x_api_auth_token = token  # type: ignore[attr-defined]
         request.register_hook("response", self._retry_after_401)
         return request
 
     def _retry_after_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        if response.status_code != 401 or not self.can_refresh():
+        sent = response.request
+        if response.status_code != 401 or getattr(sent, "_x_api_auth_retried", False):
             return response
-        if getattr(response.request, "_x_api_auth_retried", False):
-            return response
-        self.refresh()
+        token = self.manager.refresh_after_unauthorized(self.user, sent._x_api_auth_token)  # type: ignore[attr-defined]
         _ = response.content
         response.close()
-        retry = response.request.copy()
-        retry.headers["Authorization"] = self.header()
+        retry = sent.copy()
+        retry.headers["Authorization"] = token.authorization_header()
         retry._x_api_auth_retried = True  # type: ignore[attr-defined]
         assert response.connection is not None
         new = response.connection.send(retry, **kwargs)

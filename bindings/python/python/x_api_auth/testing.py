@@ -13,10 +13,24 @@ and take the ``x_sandbox`` fixture.
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-from x_api_auth import AccessToken, ConsumerKeys, OAuth1, OAuth2Client, XAuth, _native
+from x_api_auth import (
+    AccessToken,
+    ConsumerKeys,
+    OAuth1,
+    OAuth2Client,
+    OAuth2UserToken,
+    TokenManager,
+    XAuth,
+    _native,
+)
+
+CALLBACK = "https://app.example/callback"
+"""The callback URL the sandbox's consent pages redirect to (any URL works)."""
 
 __all__ = ["Sandbox", "x_sandbox"]
 
@@ -73,6 +87,25 @@ class Sandbox:
         shifts its clock by that many seconds."""
         return XAuth(self.base_url, self.base_url, timeout, simulated_clock_skew)
 
+    @property
+    def counters(self) -> dict[str, int]:
+        """What the sandbox counted since it started: ``refreshes``,
+        ``refresh_reuse_detected``, ``tokens_issued``, ``api_requests``, ..."""
+        return dict(self._native.counters or {})
+
+    def login(self, manager: TokenManager, user: str = "1001", confidential: bool = False) -> OAuth2UserToken:
+        """Logs ``user`` (a sandbox user's id or username) in with PKCE, approving the
+        consent page as a browser would, and saves the login in ``manager``'s store
+        (with the sandbox app's keys and client)."""
+        client = self.client(confidential)
+        manager.set_app_keys(consumer=self.consumer_keys, client=client)
+        x = self.xauth()
+        pending = x.start_authorization(client, CALLBACK, ["tweet.read", "users.read", "offline.access"])
+        token = x.finish_authorization(client, pending, _location(f"{pending.url}&sandbox_user={user}"))
+        account = next(u for u in self.info["users"] if user in (u["id"], u["username"]))
+        manager.save_login(account["id"], oauth2=token, screen_name=account["username"])
+        return token
+
     def advance_clock(self, seconds: int) -> None:
         """Moves the sandbox's clock forward: authorization codes expire after
         30 s, access tokens after 7200 s. OAuth 1.0a requests fail with code 135
@@ -88,6 +121,20 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _location(url: str) -> str:
+    """The ``Location`` a consent page redirects to (not followed)."""
+    try:
+        urllib.request.build_opener(_NoRedirect).open(f"{url}&sandbox_decision=approve", timeout=10)
+    except urllib.error.HTTPError as redirect:
+        return str(redirect.headers["Location"])
+    raise AssertionError("the consent page did not redirect")
 
 
 try:

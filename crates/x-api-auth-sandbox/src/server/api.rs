@@ -1,15 +1,17 @@
 //! The API endpoints that check tokens: users/me, users/by/username, verify_credentials
-//! and an echo endpoint, all with X's rate-limit headers.
+//! and an echo endpoint, all with X's rate-limit headers (and `x-access-level` on
+//! successes to OAuth 1.0a user context), counted in the counters.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::oauth1::{TokenKind, verify_oauth1};
-use super::{AppState, Shared, form_pairs, is_form, received};
+use super::{AppState, Shared, form_pairs, is_form, received, with_access_level};
 use crate::config::UserConfig;
+use crate::counters::Counter;
 use crate::oauth1_verify::{ReceivedRequest, parse_pairs};
 use crate::x_errors::XError;
 
@@ -24,6 +26,26 @@ fn rate_limited(shared: &Shared, mut response: Response) -> Response {
     response
 }
 
+/// Finishes the response of an API endpoint to `caller`: counts it, and adds
+/// X's rate-limit headers and, to a success for OAuth 1.0a user context, the
+/// app's `x-access-level`.
+fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) -> Response {
+    if caller.is_ok() {
+        shared.count(Counter::ApiRequests);
+    }
+    if response.status() == StatusCode::UNAUTHORIZED {
+        shared.count(Counter::ApiUnauthorized);
+    }
+    let response = match caller {
+        Ok(Caller::User {
+            access_level: Some(level),
+            ..
+        }) if response.status().is_success() => with_access_level(response, level),
+        _ => response,
+    };
+    rate_limited(shared, response)
+}
+
 /// Who is calling an API endpoint.
 enum Caller {
     AppOnly,
@@ -31,6 +53,8 @@ enum Caller {
         user_id: String,
         scheme: &'static str,
         scopes: Option<Vec<String>>,
+        /// The app's access level, for OAuth 1.0a user context only.
+        access_level: Option<String>,
     },
 }
 
@@ -52,6 +76,7 @@ fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XE
                     user_id: t.user_id.clone(),
                     scheme: "oauth2_user",
                     scopes: Some(t.scopes.clone()),
+                    access_level: None,
                 })
             }
             _ => Err(XError::UNAUTHORIZED),
@@ -59,7 +84,8 @@ fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XE
     }
     let verified = verify_oauth1(shared, request, TokenKind::Access)?;
     let token = verified.token.unwrap_or_default();
-    let user_id = match shared.app(&verified.consumer_key) {
+    let app = shared.app(&verified.consumer_key);
+    let user_id = match app {
         Some(app) if app.access_token == token => {
             token.split('-').next().unwrap_or_default().to_owned()
         }
@@ -74,6 +100,7 @@ fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XE
         user_id,
         scheme: "oauth1",
         scopes: None,
+        access_level: app.map(|a| a.access_level.clone()),
     })
 }
 
@@ -94,12 +121,13 @@ pub(super) async fn users_me(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let response = match authenticate(&shared, &received(&method, &uri, &headers, &body)) {
+    let caller = authenticate(&shared, &received(&method, &uri, &headers, &body));
+    let response = match &caller {
         Ok(Caller::AppOnly) => XError::UNSUPPORTED_AUTH.into_response(),
-        Ok(Caller::User { user_id, .. }) => user_json(shared.user(&user_id)),
-        Err(e) => e.into_response(),
+        Ok(Caller::User { user_id, .. }) => user_json(shared.user(user_id)),
+        Err(e) => e.clone().into_response(),
     };
-    rate_limited(&shared, response)
+    finish(&shared, &caller, response)
 }
 
 pub(super) async fn user_by_username(
@@ -110,17 +138,12 @@ pub(super) async fn user_by_username(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let response = match authenticate(&shared, &received(&method, &uri, &headers, &body)) {
-        Ok(_) => user_json(
-            shared
-                .config
-                .users
-                .iter()
-                .find(|u| u.username.eq_ignore_ascii_case(&username)),
-        ),
-        Err(e) => e.into_response(),
+    let caller = authenticate(&shared, &received(&method, &uri, &headers, &body));
+    let response = match &caller {
+        Ok(_) => user_json(shared.user_named(&username)),
+        Err(e) => e.clone().into_response(),
     };
-    rate_limited(&shared, response)
+    finish(&shared, &caller, response)
 }
 
 pub(super) async fn verify_credentials(
@@ -138,8 +161,9 @@ pub(super) async fn verify_credentials(
     {
         return XError::BAD_AUTH_DATA.into_response();
     }
-    let response = match authenticate(&shared, &request) {
-        Ok(Caller::User { user_id, .. }) => match shared.user(&user_id) {
+    let caller = authenticate(&shared, &request);
+    let response = match &caller {
+        Ok(Caller::User { user_id, .. }) => match shared.user(user_id) {
             Some(u) => {
                 axum::Json(json!({"id_str": u.id, "screen_name": u.username, "name": u.name}))
                     .into_response()
@@ -147,9 +171,9 @@ pub(super) async fn verify_credentials(
             None => XError::INVALID_TOKEN.into_response(),
         },
         Ok(Caller::AppOnly) => XError::BAD_AUTH_DATA.into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => e.clone().into_response(),
     };
-    rate_limited(&shared, response)
+    finish(&shared, &caller, response)
 }
 
 pub(super) async fn echo(
@@ -160,14 +184,16 @@ pub(super) async fn echo(
     body: Bytes,
 ) -> Response {
     let request = received(&method, &uri, &headers, &body);
-    let (scheme, user_id, scopes) = match authenticate(&shared, &request) {
+    let caller = authenticate(&shared, &request);
+    let (scheme, user_id, scopes) = match &caller {
         Ok(Caller::AppOnly) => ("app_only", None, None),
         Ok(Caller::User {
             user_id,
             scheme,
             scopes,
-        }) => (scheme, Some(user_id), scopes),
-        Err(e) => return rate_limited(&shared, e.into_response()),
+            ..
+        }) => (*scheme, Some(user_id), scopes.as_ref()),
+        Err(e) => return finish(&shared, &caller, e.clone().into_response()),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -194,5 +220,5 @@ pub(super) async fn echo(
         "body_bytes": body.len(),
     }))
     .into_response();
-    rate_limited(&shared, response)
+    finish(&shared, &caller, response)
 }

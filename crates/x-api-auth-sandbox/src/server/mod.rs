@@ -1,5 +1,6 @@
 //! The routes: X's auth endpoints and a few API endpoints that check tokens, one
-//! submodule per protocol; the state, the router and the helpers they share sit here.
+//! submodule per protocol; the state, the router, the helpers they share and
+//! the test-only counters route sit here.
 
 mod api;
 mod app_only;
@@ -9,17 +10,18 @@ mod oauth2;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::UNIX_EPOCH;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get, post};
+use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use x_api_auth::Clock;
 
 use crate::config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
+use crate::counters::{Counter, Counters, LiveCounters};
 use crate::oauth1_verify::{ReceivedRequest, parse_pairs, rfc3986};
 use crate::store::Store;
 
@@ -27,6 +29,7 @@ struct Shared {
     config: SandboxConfig,
     clock: Arc<dyn Clock>,
     store: Mutex<Store>,
+    counters: Arc<LiveCounters>,
 }
 
 type AppState = State<Arc<Shared>>;
@@ -55,8 +58,26 @@ impl Shared {
         self.config.users.iter().find(|u| u.id == id)
     }
 
-    fn consenting_user(&self) -> &UserConfig {
-        &self.config.users[0]
+    fn user_named(&self, username: &str) -> Option<&UserConfig> {
+        self.config
+            .users
+            .iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
+    }
+
+    /// Who approves a consent page: the user whose id or username is the
+    /// `sandbox_user` query parameter, the first user without one.
+    fn consenting_user(&self, query: &[(String, String)]) -> Result<&UserConfig, UnknownUser> {
+        let Some(wanted) = first(query, "sandbox_user") else {
+            return Ok(&self.config.users[0]);
+        };
+        self.user(wanted)
+            .or_else(|| self.user_named(wanted))
+            .ok_or_else(|| UnknownUser(wanted.to_owned()))
+    }
+
+    fn count(&self, counter: Counter) {
+        self.counters.count(counter);
     }
 
     fn callback_allowed(&self, callback: &str) -> bool {
@@ -75,8 +96,25 @@ impl Shared {
     }
 }
 
+/// A `sandbox_user` that names no configured user: a 400 page.
+struct UnknownUser(String);
+
+impl IntoResponse for UnknownUser {
+    fn into_response(self) -> Response {
+        let text = format!(
+            "Unknown sandbox_user \"{}\": it is neither the id nor the username of a configured user.",
+            self.0
+        );
+        (StatusCode::BAD_REQUEST, text).into_response()
+    }
+}
+
 /// The router of every endpoint.
-pub fn router(mut config: SandboxConfig, clock: Arc<dyn Clock>) -> Router {
+pub fn router(
+    mut config: SandboxConfig,
+    clock: Arc<dyn Clock>,
+    counters: Arc<LiveCounters>,
+) -> Router {
     if config.users.is_empty() {
         config.users = SandboxConfig::default().users;
     }
@@ -84,6 +122,7 @@ pub fn router(mut config: SandboxConfig, clock: Arc<dyn Clock>) -> Router {
         config,
         clock,
         store: Mutex::new(Store::default()),
+        counters,
     });
     Router::new()
         .route("/oauth/request_token", post(oauth1::request_token))
@@ -117,7 +156,14 @@ pub fn router(mut config: SandboxConfig, clock: Arc<dyn Clock>) -> Router {
             get(api::verify_credentials),
         )
         .route("/2/echo", any(api::echo))
+        .route(Counters::PATH, get(sandbox_counters))
         .with_state(shared)
+}
+
+/// `GET /__sandbox__/counters`: the [`Counters`] as JSON. Test-only: the path
+/// does not exist at X.
+async fn sandbox_counters(State(shared): AppState) -> Json<Counters> {
+    Json(shared.counters.snapshot())
 }
 
 // ---------------------------------------------------------------- helpers of several protocols
@@ -167,6 +213,15 @@ fn encode_pairs(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Adds X's `x-access-level` header (the app's access level) to a response to
+/// OAuth 1.0a user context.
+fn with_access_level(mut response: Response, access_level: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(access_level) {
+        response.headers_mut().insert("x-access-level", value);
+    }
+    response
 }
 
 fn redirect(location: &str) -> Response {

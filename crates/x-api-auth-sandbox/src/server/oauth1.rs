@@ -8,7 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
 use super::{
-    AppState, Shared, consent_page, decision, encode_pairs, first, received, redirect, with_query,
+    AppState, Shared, consent_page, decision, encode_pairs, first, received, redirect,
+    with_access_level, with_query,
 };
 use crate::oauth1_verify::{ReceivedRequest, base_string, collect, parse_pairs, signature_matches};
 use crate::store::{AccessTokenEntry, RequestTokenEntry, random_pin, random_token};
@@ -147,8 +148,11 @@ pub(super) async fn oauth1_consent(State(shared): AppState, uri: Uri) -> Respons
         )
             .into_response();
     };
+    let user_id = match shared.consenting_user(&query) {
+        Ok(user) => user.id.clone(),
+        Err(unknown) => return unknown.into_response(),
+    };
     let decision = decision(&shared, &query);
-    let user_id = shared.consenting_user().id.clone();
     let mut store = shared.store();
     let Some(entry) = store.request_tokens.get_mut(&token) else {
         return (
@@ -224,7 +228,7 @@ pub(super) async fn access_token(
         access.clone(),
         AccessTokenEntry {
             secret: secret.clone(),
-            consumer_key: entry.consumer_key,
+            consumer_key: entry.consumer_key.clone(),
             user_id: user_id.clone(),
         },
     );
@@ -233,12 +237,16 @@ pub(super) async fn access_token(
         .user(&user_id)
         .map(|u| u.username.clone())
         .unwrap_or_default();
-    form_response(&[
+    let response = form_response(&[
         ("oauth_token", &access),
         ("oauth_token_secret", &secret),
         ("user_id", &user_id),
         ("screen_name", &screen_name),
-    ])
+    ]);
+    match shared.app(&entry.consumer_key) {
+        Some(app) => with_access_level(response, &app.access_level),
+        None => response,
+    }
 }
 
 pub(super) async fn invalidate_access_token(

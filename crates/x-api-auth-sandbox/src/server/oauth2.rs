@@ -15,15 +15,19 @@ use super::{
     AppState, Shared, basic_credentials, consent_page, decision, first, form_pairs, redirect,
     with_query,
 };
+use crate::counters::Counter;
 use crate::oauth1_verify::parse_pairs;
 use crate::store::{CodeEntry, RefreshEntry, Store, UserTokenEntry, random_token};
 use crate::x_errors::XError;
 
 const CODE_LIFETIME: Duration = Duration::from_secs(30);
-const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(7200);
 
 pub(super) async fn oauth2_consent(State(shared): AppState, uri: Uri) -> Response {
     let query = parse_pairs(uri.query().unwrap_or("")).unwrap_or_default();
+    let user_id = match shared.consenting_user(&query) {
+        Ok(user) => user.id.clone(),
+        Err(unknown) => return unknown.into_response(),
+    };
     let get = |name: &str| first(&query, name).unwrap_or_default().to_owned();
     let (client_id, redirect_uri, state) = (get("client_id"), get("redirect_uri"), get("state"));
     if shared.client(&client_id).is_none() {
@@ -71,11 +75,12 @@ pub(super) async fn oauth2_consent(State(shared): AppState, uri: Uri) -> Respons
                         .split_ascii_whitespace()
                         .map(str::to_owned)
                         .collect(),
-                    user_id: shared.consenting_user().id.clone(),
+                    user_id,
                     issued_at: shared.clock.now(),
                     used: false,
                 },
             );
+            shared.count(Counter::AuthorizationCodesIssued);
             redirect(&with_query(
                 &redirect_uri,
                 &[("state", &state), ("code", &code)],
@@ -121,6 +126,7 @@ fn issue_user_token(
     scopes: &[String],
     family: &str,
 ) -> Value {
+    let lifetime = shared.config.access_token_lifetime_secs;
     let access = random_token(40);
     store.user_tokens.insert(
         access.clone(),
@@ -128,13 +134,14 @@ fn issue_user_token(
             client_id: client_id.to_owned(),
             user_id: user_id.to_owned(),
             scopes: scopes.to_vec(),
-            expires_at: shared.clock.now() + ACCESS_TOKEN_LIFETIME,
+            expires_at: shared.clock.now() + Duration::from_secs(lifetime),
             family: family.to_owned(),
         },
     );
+    shared.count(Counter::TokensIssued);
     let mut body = json!({
         "token_type": "bearer",
-        "expires_in": ACCESS_TOKEN_LIFETIME.as_secs(),
+        "expires_in": lifetime,
         "access_token": access,
         "scope": scopes.join(" "),
     });
@@ -210,6 +217,7 @@ pub(super) async fn oauth2_token(
                 return XError::INVALID_REFRESH.into_response();
             };
             if entry.used {
+                shared.count(Counter::RefreshReuseDetected);
                 if shared.config.revoke_family_on_reuse {
                     store.revoked_families.insert(entry.family);
                 }
@@ -221,6 +229,7 @@ pub(super) async fn oauth2_token(
             if let Some(e) = store.refresh_tokens.get_mut(&token) {
                 e.used = true;
             }
+            shared.count(Counter::Refreshes);
             let family = entry.family.clone();
             issue_user_token(
                 &shared,

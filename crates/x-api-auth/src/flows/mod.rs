@@ -95,6 +95,7 @@ pub struct XAuth {
     web_base: String,
     clock: Arc<dyn Clock>,
     clock_offset: Arc<AtomicI64>,
+    pid: u32,
 }
 
 impl XAuth {
@@ -132,6 +133,7 @@ impl XAuth {
             web_base: web_base.trim_end_matches('/').to_owned(),
             clock: Arc::new(SystemClock),
             clock_offset: Arc::new(AtomicI64::new(0)),
+            pid: std::process::id(),
         })
     }
 
@@ -139,6 +141,20 @@ impl XAuth {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// This client, usable in this process: in a child forked after it was
+    /// made, a copy with a fresh transport (see [`Transport::for_child`]).
+    pub fn in_this_process(&self) -> XAuth {
+        let pid = std::process::id();
+        let mut x = self.clone();
+        if pid != self.pid
+            && let Some(transport) = self.transport.for_child()
+        {
+            x.transport = transport;
+            x.pid = pid;
+        }
+        x
     }
 
     /// The seconds added to the local clock for OAuth 1.0a timestamps, learnt

@@ -123,4 +123,11 @@ pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse>>
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends one request and returns the response, whatever its status.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+
+    /// A transport for a child process after `fork` (gunicorn `--preload`,
+    /// celery prefork): the parent's connections and I/O runtime do not
+    /// exist there. `None` when this transport is fork-safe as it is.
+    fn for_child(&self) -> Option<std::sync::Arc<dyn Transport>> {
+        None
+    }
 }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    timeout: Duration,
 }
 
 impl ReqwestTransport {
@@ -22,7 +23,7 @@ impl ReqwestTransport {
             .timeout(timeout)
             .build()
             .map_err(transport_error)?;
-        Ok(Self { client })
+        Ok(Self { client, timeout })
     }
 }
 
@@ -40,6 +41,12 @@ fn transport_error(e: reqwest::Error) -> Error {
 }
 
 impl Transport for ReqwestTransport {
+    fn for_child(&self) -> Option<std::sync::Arc<dyn Transport>> {
+        Self::new(self.timeout)
+            .ok()
+            .map(|t| std::sync::Arc::new(t) as std::sync::Arc<dyn Transport>)
+    }
+
     fn send(&self, mut request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
             let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {

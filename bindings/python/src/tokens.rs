@@ -1,0 +1,234 @@
+//! Stores and the token manager: where credentials live, and the refresh
+//! that happens once across threads and processes. A change hook is a
+//! Python callable run by the core's `TokenChangeHook`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use x_api_auth::tokens::{self, Record, RecordKey, TokenChange, TokenChangeHook, UserRecord};
+
+use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
+use crate::errors::guard;
+use crate::flows::{XAuth, block};
+
+/// Where credential records live, chosen by URL (`file:`,
+/// `file:/path/store.json`; `X_API_AUTH_STORE`).
+#[pyclass(module = "x_api_auth._native", frozen)]
+pub struct TokenStore(pub Arc<dyn tokens::TokenStore>);
+
+#[pymethods]
+impl TokenStore {
+    /// The store's URL.
+    #[getter]
+    fn location(&self) -> String {
+        self.0.location()
+    }
+
+    /// `(profile, user_id)` of every record (`user_id` is None for the app).
+    #[pyo3(signature = (profile=None))]
+    fn list(
+        &self,
+        py: Python<'_>,
+        profile: Option<&str>,
+    ) -> PyResult<Vec<(String, Option<String>)>> {
+        let keys = py.detach(|| self.0.list(profile));
+        guard(py, || keys).map(|keys| keys.into_iter().map(|k| (k.profile, k.user_id)).collect())
+    }
+
+    /// A record as a JSON document; secrets only with `include_secrets=True`.
+    #[pyo3(signature = (profile, user_id=None, *, include_secrets=false))]
+    fn export_record(
+        &self,
+        py: Python<'_>,
+        profile: &str,
+        user_id: Option<&str>,
+        include_secrets: bool,
+    ) -> PyResult<Option<String>> {
+        guard(py, || {
+            let record = self.0.load(&key(profile, user_id)?)?;
+            Ok(record.map(|r| r.export(include_secrets)))
+        })
+    }
+
+    /// Stores a document made by `export_record(..., include_secrets=True)`
+    /// under `profile`, replacing what is there.
+    fn import_record(&self, py: Python<'_>, profile: &str, document: &str) -> PyResult<()> {
+        guard(py, || {
+            let mut record = Record::import(document)?;
+            let user_id = match &record {
+                Record::User(u) => Some(u.user_id.clone()),
+                Record::App(_) => None,
+            };
+            let key = key(profile, user_id.as_deref())?;
+            let held = self.0.lock(&key, Duration::from_secs(60))?;
+            let expected = self.0.load(&key)?.map_or(0, |r| r.generation());
+            record.set_generation(expected + 1);
+            self.0.save(&key, &record, expected, Some(&held))
+        })
+    }
+
+    /// Removes a record.
+    #[pyo3(signature = (profile, user_id=None))]
+    fn delete(&self, py: Python<'_>, profile: &str, user_id: Option<&str>) -> PyResult<()> {
+        guard(py, || self.0.delete(&key(profile, user_id)?))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TokenStore({:?})", self.0.location())
+    }
+}
+
+fn key(profile: &str, user_id: Option<&str>) -> x_api_auth::Result<RecordKey> {
+    match user_id {
+        Some(id) => RecordKey::user(profile, id),
+        None => RecordKey::app(profile),
+    }
+}
+
+/// Opens a store by URL; `None` reads `X_API_AUTH_STORE`, else the default
+/// file store.
+#[pyfunction]
+#[pyo3(signature = (url=None))]
+pub fn open_store(py: Python<'_>, url: Option<&str>) -> PyResult<TokenStore> {
+    guard(py, || tokens::open_store(url)).map(TokenStore)
+}
+
+/// Calls a Python callable with a dict of the change.
+struct PyHook(Py<PyAny>);
+
+impl TokenChangeHook for PyHook {
+    fn token_changed(&self, change: &TokenChange) {
+        Python::attach(|py| {
+            let call = || -> PyResult<()> {
+                let event = PyDict::new(py);
+                event.set_item("profile", &change.profile)?;
+                event.set_item("user_id", change.user_id.as_deref())?;
+                event.set_item("generation", change.generation)?;
+                event.set_item("needs_login", change.needs_login)?;
+                self.0.call1(py, (event,))?;
+                Ok(())
+            };
+            if let Err(e) = call() {
+                e.write_unraisable(py, Some(self.0.bind(py)));
+            }
+        });
+    }
+}
+
+/// Serves OAuth 2.0 user tokens and the app's bearer token from a store,
+/// refreshing each once across threads and processes.
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
+pub struct TokenManager(x_api_auth::tokens::TokenManager);
+
+#[pymethods]
+impl TokenManager {
+    #[new]
+    #[pyo3(signature = (xauth, store=None, profile=None, *, refresh_margin=None, on_change=None))]
+    fn new(
+        py: Python<'_>,
+        xauth: &XAuth,
+        store: Option<&TokenStore>,
+        profile: Option<&str>,
+        refresh_margin: Option<f64>,
+        on_change: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let store = match store {
+                Some(s) => s.0.clone(),
+                None => tokens::open_store(None)?,
+            };
+            let mut manager = tokens::TokenManager::new(xauth.0.clone(), store, profile)?;
+            if let Some(margin) = refresh_margin {
+                manager = manager
+                    .with_refresh_margin(Duration::from_secs_f64(margin.clamp(0.0, 86_400.0)));
+            }
+            if let Some(hook) = on_change {
+                manager = manager.with_hook(Arc::new(PyHook(hook)));
+            }
+            Ok(Self(manager))
+        })
+    }
+
+    /// The profile.
+    #[getter]
+    fn profile(&self) -> &str {
+        self.0.profile()
+    }
+
+    /// The store.
+    #[getter]
+    fn store(&self) -> TokenStore {
+        TokenStore(self.0.store().clone())
+    }
+
+    /// An access token for `user` (an id, a screen name, or None for the
+    /// default user), refreshed first when it is about to expire.
+    #[pyo3(signature = (user=None))]
+    fn access_token(&self, py: Python<'_>, user: Option<&str>) -> PyResult<OAuth2UserToken> {
+        if let Some(token) = self.0.fresh_token(user) {
+            return Ok(OAuth2UserToken(token));
+        }
+        block(py, self.0.access_token(user)).map(OAuth2UserToken)
+    }
+
+    /// After X answered 401 to `rejected`: a refreshed token (once, however
+    /// many callers ask).
+    #[pyo3(signature = (user, rejected))]
+    fn refresh_after_unauthorized(
+        &self,
+        py: Python<'_>,
+        user: Option<&str>,
+        rejected: &OAuth2UserToken,
+    ) -> PyResult<OAuth2UserToken> {
+        block(py, self.0.refresh_after_unauthorized(user, &rejected.0)).map(OAuth2UserToken)
+    }
+
+    /// The app's bearer token (obtained once with the stored keys, then stored).
+    fn bearer(&self, py: Python<'_>) -> PyResult<BearerToken> {
+        block(py, self.0.bearer()).map(BearerToken)
+    }
+
+    /// Stores a user's login: an OAuth 2.0 token and/or an OAuth 1.0a access
+    /// token. It clears "needs login" and becomes the default user when the
+    /// profile has none.
+    #[pyo3(signature = (user_id, *, oauth2=None, oauth1=None, screen_name=None, access_level=None))]
+    fn save_login(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        oauth2: Option<&OAuth2UserToken>,
+        oauth1: Option<&AccessToken>,
+        screen_name: Option<String>,
+        access_level: Option<String>,
+    ) -> PyResult<u64> {
+        let mut record = UserRecord::new(user_id);
+        record.oauth2 = oauth2.map(|t| t.0.clone());
+        record.oauth1 = oauth1.map(|t| t.0.clone());
+        record.screen_name = screen_name;
+        record.access_level = access_level;
+        block(py, self.0.save_login(record)).map(|r| r.generation)
+    }
+
+    /// Replaces the app's keys (regenerated in the developer portal) and/or
+    /// its OAuth 2.0 client, keeping its users.
+    #[pyo3(signature = (*, consumer=None, client=None))]
+    fn set_app_keys(
+        &self,
+        py: Python<'_>,
+        consumer: Option<&ConsumerKeys>,
+        client: Option<&OAuth2Client>,
+    ) -> PyResult<u64> {
+        let (consumer, client) = (consumer.map(|c| c.0.clone()), client.map(|c| c.0.clone()));
+        block(py, self.0.set_app_keys(consumer, client)).map(|a| a.generation)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TokenManager(store={:?}, profile={:?})",
+            self.0.store().location(),
+            self.0.profile()
+        )
+    }
+}

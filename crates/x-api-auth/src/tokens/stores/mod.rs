@@ -1,0 +1,7 @@
+//! Store backends. The file store is the embedded default; the OS keychain
+//! and Redis come behind features.
+
+pub mod file;
+mod sealed;
+
+pub use sealed::{KEY_ENV, PASSPHRASE_ENV, StoreKey};

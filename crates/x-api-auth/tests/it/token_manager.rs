@@ -1,0 +1,371 @@
+//! The token manager against the sandbox: one refresh for many concurrent
+//! callers, the rotated token stored before anyone gets it, a failed write
+//! that never loses the token, a refused refresh that marks the record, and
+//! processes killed mid-refresh.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use x_api_auth::oauth2::Scope;
+use x_api_auth::tokens::stores::file::FileStore;
+use x_api_auth::tokens::{Record, RecordKey, RecordLock, TokenManager, TokenStore, UserRecord};
+use x_api_auth::{Error, OAuth2Client, StoreErrorKind, XAuth};
+use x_api_auth_sandbox::{Sandbox, SandboxConfig};
+
+use crate::file_store::temp_dir;
+
+const CALLBACK: &str = "https://app.example/callback";
+
+/// A sandbox whose access tokens live `lifetime` seconds, and a manager on a
+/// fresh file store holding one logged-in user.
+pub struct Fleet {
+    pub sandbox: Sandbox,
+    pub x: XAuth,
+    pub store: Arc<dyn TokenStore>,
+    pub store_path: String,
+}
+
+impl Fleet {
+    pub async fn start(name: &str, lifetime: u64) -> Self {
+        let config = SandboxConfig {
+            access_token_lifetime_secs: lifetime,
+            ..SandboxConfig::default()
+        };
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let x = XAuth::with_base_urls(
+            &sandbox.base_url(),
+            &sandbox.base_url(),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let store_path = temp_dir(name).join("store.json").display().to_string();
+        let store: Arc<dyn TokenStore> = Arc::new(FileStore::open(&store_path).unwrap());
+        Self {
+            sandbox,
+            x,
+            store,
+            store_path,
+        }
+    }
+
+    pub fn manager(&self) -> TokenManager {
+        TokenManager::new(self.x.clone(), self.store.clone(), Some("fleet"))
+            .unwrap()
+            .with_refresh_margin(Duration::from_secs(1))
+    }
+
+    /// Logs `user` (a sandbox user id) in with PKCE and stores the login.
+    pub async fn login(&self, manager: &TokenManager, user: &str) -> UserRecord {
+        let client = OAuth2Client::public("sandbox-public-client").unwrap();
+        manager
+            .set_app_keys(None, Some(client.clone()))
+            .await
+            .unwrap();
+        let scopes = [Scope::TWEET_READ, Scope::USERS_READ, Scope::OFFLINE_ACCESS];
+        let pending = self
+            .x
+            .start_authorization(&client, CALLBACK, &scopes)
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let consent = format!(
+            "{}&sandbox_decision=approve&sandbox_user={user}",
+            pending.url
+        );
+        let response = http.get(consent).send().await.unwrap();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let token = self
+            .x
+            .finish_authorization(&client, pending, &location)
+            .await
+            .unwrap();
+        let mut record = UserRecord::new(user);
+        record.oauth2 = Some(token);
+        manager.save_login(record).await.unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_concurrent_callers_at_expiry_cause_one_refresh() {
+    let fleet = Fleet::start("concurrent", 2).await;
+    let manager = fleet.manager();
+    fleet.login(&manager, "1001").await;
+    let first = manager.access_token(None).await.unwrap();
+    assert_eq!(fleet.sandbox.counters().refreshes, 0);
+    tokio::time::sleep(Duration::from_millis(1100)).await; // now within the 1 s margin
+
+    let callers: Vec<_> = (0..64)
+        .map(|_| {
+            let manager = manager.clone();
+            tokio::spawn(async move { manager.access_token(None).await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for caller in callers {
+        tokens.push(caller.await.unwrap().unwrap());
+    }
+    assert_eq!(fleet.sandbox.counters().refreshes, 1);
+    assert_eq!(fleet.sandbox.counters().refresh_reuse_detected, 0);
+    assert!(
+        tokens
+            .iter()
+            .all(|t| t.access_token == tokens[0].access_token)
+    );
+    assert!(tokens[0].access_token != first.access_token);
+    // stored before anyone got it
+    let stored = fleet
+        .store
+        .load(&RecordKey::user("fleet", "1001").unwrap())
+        .unwrap();
+    let Some(Record::User(stored)) = stored else {
+        panic!("no record")
+    };
+    assert_eq!(stored.oauth2.unwrap().access_token, tokens[0].access_token);
+    assert_eq!(stored.generation, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_managers_sharing_a_store_refresh_once() {
+    // two managers stand for two processes: separate caches, one store
+    let fleet = Fleet::start("two-managers", 2).await;
+    let (a, b) = (fleet.manager(), fleet.manager());
+    fleet.login(&a, "1001").await;
+    for round in 1..=3 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let calls: Vec<_> = (0..32)
+            .map(|i| {
+                let m = if i % 2 == 0 { a.clone() } else { b.clone() };
+                tokio::spawn(async move { m.access_token(None).await })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(fleet.sandbox.counters().refreshes, round);
+    }
+    assert_eq!(fleet.sandbox.counters().refresh_reuse_detected, 0);
+}
+
+#[tokio::test]
+async fn a_refused_refresh_marks_the_record_and_keeps_it() {
+    let fleet = Fleet::start("refused", 7200).await;
+    let manager = fleet.manager();
+    let login = fleet.login(&manager, "1001").await;
+    // somebody else spends the refresh token
+    let client = OAuth2Client::public("sandbox-public-client").unwrap();
+    fleet
+        .x
+        .refresh(&client, login.oauth2.as_ref().unwrap())
+        .await
+        .unwrap();
+    let e = manager
+        .refresh_after_unauthorized(None, login.oauth2.as_ref().unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "X_REAUTHORIZE");
+    assert!(matches!(e, Error::LoginRequired { .. }), "{e:?}");
+    let Some(Record::User(stored)) = fleet
+        .store
+        .load(&RecordKey::user("fleet", "1001").unwrap())
+        .unwrap()
+    else {
+        panic!("the record was deleted")
+    };
+    assert!(stored.needs_login && stored.oauth2.is_some());
+    assert_eq!(
+        manager.access_token(None).await.unwrap_err().code(),
+        "X_REAUTHORIZE"
+    );
+    // a new login clears it
+    fleet.login(&manager, "1001").await;
+    manager.access_token(None).await.unwrap();
+}
+
+/// A store whose saves fail while `broken` is set.
+#[derive(Debug)]
+struct Flaky {
+    inner: FileStore,
+    broken: AtomicBool,
+}
+
+impl TokenStore for Flaky {
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn load(&self, key: &RecordKey) -> x_api_auth::Result<Option<Record>> {
+        self.inner.load(key)
+    }
+    fn save(
+        &self,
+        key: &RecordKey,
+        record: &Record,
+        expected: u64,
+        lock: Option<&RecordLock>,
+    ) -> x_api_auth::Result<()> {
+        if self.broken.load(Ordering::SeqCst) {
+            return Err(Error::Store {
+                kind: StoreErrorKind::Io,
+                location: self.location(),
+                reason: "disk full (injected)".into(),
+            });
+        }
+        self.inner.save(key, record, expected, lock)
+    }
+    fn lock(&self, key: &RecordKey, wait: Duration) -> x_api_auth::Result<RecordLock> {
+        self.inner.lock(key, wait)
+    }
+    fn list(&self, profile: Option<&str>) -> x_api_auth::Result<Vec<RecordKey>> {
+        self.inner.list(profile)
+    }
+    fn delete(&self, key: &RecordKey) -> x_api_auth::Result<()> {
+        self.inner.delete(key)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_write_never_loses_the_token_x_issued() {
+    let mut fleet = Fleet::start("flaky", 2).await;
+    let flaky = Arc::new(Flaky {
+        inner: FileStore::open(&fleet.store_path).unwrap(),
+        broken: AtomicBool::new(false),
+    });
+    fleet.store = flaky.clone();
+    let manager = fleet.manager();
+    fleet.login(&manager, "1001").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    flaky.broken.store(true, Ordering::SeqCst);
+    let e = manager.access_token(None).await.unwrap_err();
+    assert_eq!(e.code(), "X_STORE");
+    assert_eq!(fleet.sandbox.counters().refreshes, 1);
+    // still failing: the issued token is kept, no second refresh
+    assert_eq!(
+        manager.access_token(None).await.unwrap_err().code(),
+        "X_STORE"
+    );
+    assert_eq!(fleet.sandbox.counters().refreshes, 1);
+
+    flaky.broken.store(false, Ordering::SeqCst);
+    let token = manager.access_token(None).await.unwrap();
+    assert_eq!(
+        fleet.sandbox.counters().refreshes,
+        1,
+        "the kept token was written, not refreshed again"
+    );
+    let Some(Record::User(stored)) = fleet
+        .store
+        .load(&RecordKey::user("fleet", "1001").unwrap())
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(stored.oauth2.unwrap().access_token, token.access_token);
+    // and it works at X
+    let me = fleet.x.users_me(&token.into()).await.unwrap();
+    assert_eq!(me["data"]["id"], "1001");
+}
+
+/// The crash test's child: refreshes as fast as it can until it is killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a child process of processes_killed_mid_refresh_never_tear_the_store"]
+async fn crash_child() {
+    let base = std::env::var("X_API_AUTH_CRASH_SANDBOX").unwrap();
+    let path = std::env::var("X_API_AUTH_CRASH_STORE").unwrap();
+    let x = XAuth::with_base_urls(&base, &base, Duration::from_secs(10)).unwrap();
+    let store = Arc::new(FileStore::open(&path).unwrap());
+    let manager = TokenManager::new(x, store, Some("fleet")).unwrap();
+    loop {
+        let Ok(token) = manager.access_token(None).await else {
+            return;
+        };
+        if manager
+            .refresh_after_unauthorized(None, &token)
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// A small xorshift generator: random kill times without a dependency.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_killed_mid_refresh_never_tear_the_store() {
+    let fleet = Fleet::start("crash", 7200).await;
+    let manager = fleet.manager();
+    fleet.login(&manager, "1001").await;
+    let key = RecordKey::user("fleet", "1001").unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let mut seed = 0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id());
+    let (mut kills, mut in_window) = (0, 0);
+    while kills < 50 {
+        let before = fleet.sandbox.counters().refreshes;
+        let mut child = std::process::Command::new(&exe)
+            .args([
+                "token_manager::crash_child",
+                "--exact",
+                "--ignored",
+                "--quiet",
+            ])
+            .env("X_API_AUTH_CRASH_SANDBOX", fleet.sandbox.base_url())
+            .env("X_API_AUTH_CRASH_STORE", &fleet.store_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // let it get going, then kill it at a random point of its refresh loop
+        while fleet.sandbox.counters().refreshes < before + 2 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        tokio::time::sleep(Duration::from_micros(next_random(&mut seed) % 20_000)).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills += 1;
+
+        // the store is never torn: it parses and holds the record
+        let Some(Record::User(stored)) = fleet.store.load(&key).unwrap() else {
+            panic!("the record is gone after kill {kills}")
+        };
+        // the next refresh renews it, or, when the kill fell between X's
+        // answer and the rename, says the user must log in again
+        match manager
+            .refresh_after_unauthorized(None, stored.oauth2.as_ref().unwrap())
+            .await
+        {
+            Ok(_) => {}
+            Err(Error::LoginRequired { .. }) => {
+                in_window += 1;
+                let Some(Record::User(marked)) = fleet.store.load(&key).unwrap() else {
+                    panic!()
+                };
+                assert!(marked.needs_login);
+                fleet.login(&manager, "1001").await;
+            }
+            Err(e) => panic!("after kill {kills}: {e}"),
+        }
+    }
+    println!(
+        "{kills} kills mid-refresh: store intact every time; {in_window} fell between X's answer and the rename (user marked as needing login)"
+    );
+    let stray = std::fs::read_dir(std::path::Path::new(&fleet.store_path).parent().unwrap())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    println!("{stray} temporary files left by killed writers");
+}
