@@ -73,7 +73,9 @@ async fn main() -> Result<(), Error> {
                 Err(e) => errors.push(e.to_string()),
             }
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        if Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(200)).await; // paced rounds
+        }
     }
     println!(
         "{}",

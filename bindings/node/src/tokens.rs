@@ -8,7 +8,7 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use x_api_auth::tokens::{self, Record, RecordKey, TokenChange, TokenChangeHook, UserRecord};
+use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
 
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::errors::core;
@@ -64,26 +64,15 @@ impl TokenStore {
         user_id: Option<String>,
         include_secrets: Option<bool>,
     ) -> Result<Option<String>> {
-        let record = core(key(&profile, user_id.as_deref()).and_then(|k| self.0.load(&k)))?;
-        Ok(record.map(|r| r.export(include_secrets.unwrap_or(false))))
+        let key = core(key(&profile, user_id.as_deref()))?;
+        core(self.0.export_record(&key, include_secrets.unwrap_or(false)))
     }
 
     /// Stores a document made by `exportRecord(..., true)` under `profile`,
     /// replacing what is there.
     #[napi]
     pub fn import_record(&self, profile: String, document: String) -> Result<()> {
-        core((|| {
-            let mut record = Record::import(&document)?;
-            let user_id = match &record {
-                Record::User(u) => Some(u.user_id.clone()),
-                Record::App(_) => None,
-            };
-            let key = key(&profile, user_id.as_deref())?;
-            let held = self.0.lock(&key, Duration::from_secs(60))?;
-            let expected = self.0.load(&key)?.map_or(0, |r| r.generation());
-            record.set_generation(expected + 1);
-            self.0.save(&key, &record, expected, Some(&held))
-        })())
+        core(self.0.import_record(&profile, &document).map(drop))
     }
 
     /// Removes a record.

@@ -52,7 +52,7 @@ async function oauth2Authorize(world, client, scopes, decision = 'approve') {
 /** A manager on a fresh file store whose user 1001 is logged in (PKCE). */
 async function managerWithLogin(world, options = {}) {
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'x-api-auth-node-'))
-  const store = `file:${dir}/store.json`
+  const store = `file:${dir}/store`
   const manager = new x.TokenManager(world.xauth(), { store, profile: 'node', ...options })
   const client = world.client()
   await manager.setAppKeys({ consumer: world.consumer(), client })

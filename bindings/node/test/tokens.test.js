@@ -56,9 +56,9 @@ test('records leave the store only when asked, with their secrets only by name',
 test('store errors are typed and name the file', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-api-auth-node-'))
   const file = path.join(dir, 'store.json')
-  fs.writeFileSync(file, '{"format": 7, "records": {}}', { mode: 0o600 })
-  assert.throws(() => x.openStore(`file:${file}`).list(), (e) => e.code === 'X_STORE' && e.kind === 'unsupported-version' && e.location === file)
+  fs.writeFileSync(file, '{"format": 7}', { mode: 0o600 })
+  assert.throws(() => x.openStore(`file:${dir}`).list(), (e) => e.code === 'X_STORE' && e.kind === 'unsupported-version' && e.location === file)
   fs.chmodSync(file, 0o644)
-  assert.throws(() => x.openStore(`file:${file}`).list(), (e) => e.code === 'X_STORE' && e.kind === 'permissions' && /chmod 600/.test(e.message))
+  assert.throws(() => x.openStore(`file:${dir}`).list(), (e) => e.code === 'X_STORE' && e.kind === 'permissions' && /chmod 600/.test(e.message))
   assert.throws(() => x.openStore('ftp://x'), (e) => e.code === 'X_STORE' && e.kind === 'url')
 })

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use x_api_auth::tokens::{self, Record, RecordKey, TokenChange, TokenChangeHook, UserRecord};
+use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
 
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::errors::guard;
@@ -47,26 +47,15 @@ impl TokenStore {
         include_secrets: bool,
     ) -> PyResult<Option<String>> {
         guard(py, || {
-            let record = self.0.load(&key(profile, user_id)?)?;
-            Ok(record.map(|r| r.export(include_secrets)))
+            self.0
+                .export_record(&key(profile, user_id)?, include_secrets)
         })
     }
 
     /// Stores a document made by `export_record(..., include_secrets=True)`
     /// under `profile`, replacing what is there.
     fn import_record(&self, py: Python<'_>, profile: &str, document: &str) -> PyResult<()> {
-        guard(py, || {
-            let mut record = Record::import(document)?;
-            let user_id = match &record {
-                Record::User(u) => Some(u.user_id.clone()),
-                Record::App(_) => None,
-            };
-            let key = key(profile, user_id.as_deref())?;
-            let held = self.0.lock(&key, Duration::from_secs(60))?;
-            let expected = self.0.load(&key)?.map_or(0, |r| r.generation());
-            record.set_generation(expected + 1);
-            self.0.save(&key, &record, expected, Some(&held))
-        })
+        guard(py, || self.0.import_record(profile, document).map(drop))
     }
 
     /// Removes a record.

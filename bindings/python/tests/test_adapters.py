@@ -24,7 +24,7 @@ def short_lived(
     """A sandbox whose access tokens live 2 s, and a manager (1 s margin) holding its user."""
     changes: list[dict[str, Any]] = []
     with Sandbox({"access_token_lifetime_secs": 2}) as sandbox:
-        store = x_api_auth.open_store(f"file:{tmp_path}/store.json")
+        store = x_api_auth.open_store(f"file:{tmp_path}/store")
         manager = x_api_auth.TokenManager(
             sandbox.xauth(), store, "test", refresh_margin=1.0, on_change=changes.append
         )

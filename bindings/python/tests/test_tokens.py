@@ -26,7 +26,7 @@ from x_api_auth.testing import Sandbox
 def world(tmp_path: pathlib.Path) -> Iterator[tuple[Sandbox, x_api_auth.TokenManager, str]]:
     """A sandbox with 2-second access tokens and a manager (1 s margin) holding user 1001."""
     with Sandbox({"access_token_lifetime_secs": 2}) as sandbox:
-        url = f"file:{tmp_path}/store.json"
+        url = f"file:{tmp_path}/store"
         manager = x_api_auth.TokenManager(
             sandbox.xauth(), x_api_auth.open_store(url), "py", refresh_margin=1.0
         )
@@ -116,15 +116,17 @@ def test_a_store_that_cannot_be_written_keeps_the_issued_token(world: Any, tmp_p
 
 
 def test_a_corrupt_store_is_refused_naming_the_file(tmp_path: pathlib.Path) -> None:
-    path = tmp_path / "store.json"
-    path.write_text('{"format": 1, "records": {"py/app": ')
+    store_dir = tmp_path / "store"
+    path = store_dir / "py" / "users" / "1001.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"format": 1, "record": {"type": "us')
     path.chmod(0o600)
     with pytest.raises(errors.StoreError) as caught:
-        x_api_auth.open_store(f"file:{path}").list()
+        x_api_auth.open_store(f"file:{store_dir}").export_record("py", "1001")
     assert caught.value.kind == "corrupt" and str(path) in str(caught.value)
     path.chmod(0o644)
     with pytest.raises(errors.StoreError, match="chmod 600"):
-        x_api_auth.open_store(f"file:{path}").list()
+        x_api_auth.open_store(f"file:{store_dir}").export_record("py", "1001")
 
 
 def test_credentials_do_not_leave_by_accident(world: Any) -> None:

@@ -32,7 +32,7 @@ from x_api_auth import (
 CALLBACK = "https://app.example/callback"
 """The callback URL the sandbox's consent pages redirect to (any URL works)."""
 
-__all__ = ["Sandbox", "x_sandbox"]
+__all__ = ["CALLBACK", "Sandbox", "approve_consent", "x_sandbox"]
 
 
 class Sandbox:
@@ -101,7 +101,7 @@ class Sandbox:
         manager.set_app_keys(consumer=self.consumer_keys, client=client)
         x = self.xauth()
         pending = x.start_authorization(client, CALLBACK, ["tweet.read", "users.read", "offline.access"])
-        token = x.finish_authorization(client, pending, _location(f"{pending.url}&sandbox_user={user}"))
+        token = x.finish_authorization(client, pending, approve_consent(f"{pending.url}&sandbox_user={user}"))
         account = next(u for u in self.info["users"] if user in (u["id"], u["username"]))
         manager.save_login(account["id"], oauth2=token, screen_name=account["username"])
         return token
@@ -128,8 +128,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _location(url: str) -> str:
-    """The ``Location`` a consent page redirects to (not followed)."""
+def approve_consent(url: str) -> str:
+    """Approves a consent page (OAuth 2.0 or OAuth 1.0a) as a browser would, and returns the
+    callback URL it redirects to (not followed): pass it to ``finish_authorization``."""
     try:
         urllib.request.build_opener(_NoRedirect).open(f"{url}&sandbox_decision=approve", timeout=10)
     except urllib.error.HTTPError as redirect:

@@ -523,11 +523,18 @@ impl TokenManager {
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, c| c.user_id != saved.user_id);
         self.notify(Some(&saved.user_id), saved.generation, false);
-        let user_id = saved.user_id.clone();
-        self.update_app(move |app| {
-            app.default_user.get_or_insert(user_id);
-        })
-        .await?;
+        let (store, profile) = (self.inner.store.clone(), self.inner.profile.clone());
+        if blocking(move || load_app(store.as_ref(), &profile))
+            .await?
+            .default_user
+            .is_none()
+        {
+            let user_id = saved.user_id.clone();
+            self.update_app(move |app| {
+                app.default_user.get_or_insert(user_id);
+            })
+            .await?;
+        }
         Ok(saved)
     }
 }

@@ -1,5 +1,5 @@
 //! The store interface every backend implements, and choosing a store by
-//! URL (`file:`, `file:/path/to/store.json`; `X_API_AUTH_STORE`).
+//! URL (`file:`, `file:/path/to/store`; `X_API_AUTH_STORE`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -77,16 +77,37 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
     /// Removes the record (nothing when absent).
     fn delete(&self, key: &RecordKey) -> Result<()>;
+
+    /// The record as a JSON document to move elsewhere ([`Record::export`]):
+    /// secrets only when `include_secrets`.
+    fn export_record(&self, key: &RecordKey, include_secrets: bool) -> Result<Option<String>> {
+        Ok(self.load(key)?.map(|r| r.export(include_secrets)))
+    }
+
+    /// Stores a document made by [`TokenStore::export_record`] with its
+    /// secrets under `profile`, replacing what is there; returns its key.
+    fn import_record(&self, profile: &str, document: &str) -> Result<RecordKey> {
+        let mut record = Record::import(document)?;
+        let key = match &record {
+            Record::User(u) => RecordKey::user(profile, &u.user_id)?,
+            Record::App(_) => RecordKey::app(profile)?,
+        };
+        let held = self.lock(&key, Duration::from_secs(60))?;
+        let expected = self.load(&key)?.map_or(0, |r| r.generation());
+        record.set_generation(expected + 1);
+        self.save(&key, &record, expected, Some(&held))?;
+        Ok(key)
+    }
 }
 
-/// Opens a store by URL: `file:` (the default file under the platform's
-/// config directory) or `file:/path/to/store.json`. `None` reads
+/// Opens a store by URL: `file:` (the default directory under the platform's
+/// config directory) or `file:/path/to/store` (a directory). `None` reads
 /// `X_API_AUTH_STORE`, and without it opens the default file store.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("x-api-auth-doc-{}", std::process::id()));
-/// let store = x_api_auth::tokens::open_store(Some(&format!("file:{}/store.json", dir.display())))?;
-/// assert!(store.location().ends_with("store.json"));
+/// let store = x_api_auth::tokens::open_store(Some(&format!("file:{}/store", dir.display())))?;
+/// assert!(store.location().ends_with("/store"));
 /// assert_eq!(x_api_auth::tokens::open_store(Some("ftp://x")).unwrap_err().code(), "X_STORE");
 /// # Ok::<(), x_api_auth::Error>(())
 /// ```
@@ -101,7 +122,7 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
         _ => Err(Error::store(
             StoreErrorKind::Url,
             &url,
-            "is not a store URL this build understands: use file: or file:/path/to/store.json",
+            "is not a store URL this build understands: use file: or file:/path/to/store (a directory)",
         )),
     }
 }

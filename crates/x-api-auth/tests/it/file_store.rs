@@ -24,9 +24,12 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A store in a directory that does not exist yet, and the file of user 1's record.
 fn store_in(name: &str) -> (FileStore, PathBuf) {
-    let path = temp_dir(name).join("config/store.json");
-    (FileStore::open(path.to_str().unwrap()).unwrap(), path)
+    let dir = temp_dir(name).join("config/store");
+    let store = FileStore::open(dir.to_str().unwrap()).unwrap();
+    let path = store.record_path(&RecordKey::user("default", "1").unwrap());
+    (store, path)
 }
 
 fn user(id: &str, generation: u64) -> Record {
@@ -52,10 +55,10 @@ fn store_kind(e: Error) -> StoreErrorKind {
 #[test]
 fn records_round_trip_and_saves_are_compare_and_swap() {
     let (store, path) = store_in("roundtrip");
-    let key = RecordKey::user("default", "1001").unwrap();
+    let key = RecordKey::user("default", "1").unwrap();
     assert_eq!(store.load(&key).unwrap(), None);
-    store.save(&key, &user("1001", 1), 0, None).unwrap();
-    assert_eq!(store.load(&key).unwrap(), Some(user("1001", 1)));
+    store.save(&key, &user("1", 1), 0, None).unwrap();
+    assert_eq!(store.load(&key).unwrap(), Some(user("1", 1)));
 
     // a stale writer (expects 0) and a writer that does not advance are refused
     assert_eq!(
@@ -71,7 +74,7 @@ fn records_round_trip_and_saves_are_compare_and_swap() {
     let app = Record::App(AppRecord {
         consumer: Some(ConsumerKeys::new("ck", "cs-CANARY").unwrap()),
         client: Some(OAuth2Client::confidential("cid", "csec-CANARY").unwrap()),
-        default_user: Some("1001".into()),
+        default_user: Some("1".into()),
         generation: 1,
         ..AppRecord::default()
     });
@@ -131,7 +134,7 @@ fn corrupt_and_newer_stores_are_refused_and_left_untouched() {
         "a corrupt store is never overwritten"
     );
 
-    std::fs::write(&path, br#"{"format": 99, "records": {}}"#).unwrap();
+    std::fs::write(&path, br#"{"format": 99, "record": {}}"#).unwrap();
     let e = store.load(&key).unwrap_err();
     assert!(e.to_string().contains("upgrade x-api-auth"), "{e}");
     assert_eq!(store_kind(e), StoreErrorKind::UnsupportedVersion);
@@ -139,21 +142,21 @@ fn corrupt_and_newer_stores_are_refused_and_left_untouched() {
 
 #[test]
 fn encrypted_stores_hide_secrets_and_refuse_wrong_keys_and_tampering() {
-    let dir = temp_dir("sealed");
-    let path = dir.join("store.json");
-    let path_text = path.to_str().unwrap();
+    let dir = temp_dir("sealed").join("store");
+    let dir_text = dir.to_str().unwrap();
     let key = RecordKey::user("default", "1").unwrap();
     let passphrase = || StoreKey::Passphrase(Zeroizing::new("correct horse".to_owned()));
-    let store = FileStore::open_encrypted(path_text, passphrase()).unwrap();
+    let store = FileStore::open_encrypted(dir_text, passphrase()).unwrap();
     store.save(&key, &user("1", 1), 0, None).unwrap();
     store.save(&key, &user("1", 2), 1, None).unwrap();
+    let path = store.record_path(&key);
     let sealed = std::fs::read_to_string(&path).unwrap();
     assert!(
-        !sealed.contains("CANARY") && !sealed.contains("1001"),
+        !sealed.contains("CANARY") && !sealed.contains("sandbox_user"),
         "{sealed}"
     );
     assert_eq!(
-        FileStore::open_encrypted(path_text, passphrase())
+        FileStore::open_encrypted(dir_text, passphrase())
             .unwrap()
             .load(&key)
             .unwrap(),
@@ -161,7 +164,7 @@ fn encrypted_stores_hide_secrets_and_refuse_wrong_keys_and_tampering() {
     );
 
     let wrong = FileStore::open_encrypted(
-        path_text,
+        dir_text,
         StoreKey::Passphrase(Zeroizing::new("wrong".into())),
     )
     .unwrap();
@@ -170,13 +173,13 @@ fn encrypted_stores_hide_secrets_and_refuse_wrong_keys_and_tampering() {
         StoreErrorKind::Decrypt
     );
     let raw =
-        FileStore::open_encrypted(path_text, StoreKey::Key(Zeroizing::new([7u8; 32]))).unwrap();
+        FileStore::open_encrypted(dir_text, StoreKey::Key(Zeroizing::new([7u8; 32]))).unwrap();
     assert_eq!(
         store_kind(raw.load(&key).unwrap_err()),
         StoreErrorKind::Decrypt
     );
     assert_eq!(
-        store_kind(FileStore::open(path_text).unwrap().load(&key).unwrap_err()),
+        store_kind(FileStore::open(dir_text).unwrap().load(&key).unwrap_err()),
         StoreErrorKind::Decrypt
     );
 
@@ -189,7 +192,8 @@ fn encrypted_stores_hide_secrets_and_refuse_wrong_keys_and_tampering() {
         "A"
     };
     content["sealed"]["ciphertext"] = format!("{flipped}{}", &ciphertext[1..]).into();
-    std::fs::write(&path, content.to_string()).unwrap();
+    let tampered = content.to_string();
+    std::fs::write(&path, &tampered).unwrap();
     assert_eq!(
         store_kind(store.load(&key).unwrap_err()),
         StoreErrorKind::Decrypt
@@ -197,6 +201,11 @@ fn encrypted_stores_hide_secrets_and_refuse_wrong_keys_and_tampering() {
     assert_eq!(
         store_kind(store.save(&key, &user("1", 3), 2, None).unwrap_err()),
         StoreErrorKind::Decrypt
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        tampered,
+        "never overwritten"
     );
 }
 

@@ -39,7 +39,7 @@ impl Fleet {
             Duration::from_secs(10),
         )
         .unwrap();
-        let store_path = temp_dir(name).join("store.json").display().to_string();
+        let store_path = temp_dir(name).join("store").display().to_string();
         let store: Arc<dyn TokenStore> = Arc::new(FileStore::open(&store_path).unwrap());
         Self {
             sandbox,
@@ -357,7 +357,8 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
     println!(
         "{kills} kills mid-refresh: store intact every time; {in_window} fell between X's answer and the rename (user marked as needing login)"
     );
-    let stray = std::fs::read_dir(std::path::Path::new(&fleet.store_path).parent().unwrap())
+    let users_dir = std::path::Path::new(&fleet.store_path).join("fleet/users");
+    let stray = std::fs::read_dir(users_dir)
         .unwrap()
         .filter(|e| {
             e.as_ref()

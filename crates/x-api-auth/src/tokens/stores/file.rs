@@ -1,18 +1,27 @@
-//! The file store, the embedded default: one JSON file (optionally
-//! encrypted) under the platform's config directory.
+//! The file store, the embedded default: a directory under the platform's
+//! config directory with one small JSON file per record, so that one user's
+//! refresh writes one file and never waits for another user's.
 //!
-//! - The directory is created 0700 and the file 0600; a file that group or
+//! ```text
+//! <store>/store.json                 format version (and the passphrase's salt)
+//! <store>/<profile>/app.json         the app record
+//! <store>/<profile>/users/<id>.json  one user's record
+//! <record>.lock, <record>.write.lock the record's refresh lock and writer lock
+//! ```
+//!
+//! - Directories are created 0700 and files 0600; a record that group or
 //!   others can read is refused, with the `chmod` that fixes it (on Windows
-//!   the user profile's ACL protects it instead).
-//! - Every write goes to a temporary file in the same directory, is synced,
-//!   renamed over the store and the directory synced: a crash leaves the old
-//!   file or the new one, never a torn one.
-//! - Writers take `<file>.lock`, a sidecar lock file (the store itself is
-//!   replaced by each write, so a lock on it would stop protecting); each
-//!   record has its own lock under `<file>.locks/` for refreshes, so one
-//!   user's refresh never waits for another's.
+//!   the user profile's ACL protects the files instead).
+//! - Every write goes to a temporary file in the record's directory, is
+//!   synced, renamed over the record and the directory synced: a crash leaves
+//!   the old record or the new one, never a torn one.
+//! - Locks are sidecar files (the record itself is replaced by each write,
+//!   so a lock on it would stop protecting): `.lock` is held across a
+//!   refresh, `.write.lock` around each compare-and-swap.
+//! - With a key (`X_API_AUTH_STORE_KEY`) or a passphrase
+//!   (`X_API_AUTH_STORE_PASSPHRASE`) every record is sealed with
+//!   ChaCha20-Poly1305; the passphrase's salt is kept in `store.json`.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,27 +34,37 @@ use crate::error::{Error, Result, StoreErrorKind};
 use crate::tokens::record::{FORMAT_VERSION, Record, RecordKey};
 use crate::tokens::store::{RecordLock, TokenStore};
 
-/// The file's top level.
+/// What a record file holds: the record, or the record sealed.
 #[derive(Serialize, Deserialize)]
-struct FileContent {
+struct RecordFile {
     format: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    records: Option<BTreeMap<String, serde_json::Value>>,
+    record: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sealed: Option<Sealed>,
 }
 
-/// A store in one file. Cheap to open; every operation reads the file anew,
-/// so processes sharing it always see each other's writes.
+/// `store.json`: the store's format and the passphrase's key derivation.
+#[derive(Serialize, Deserialize, Default)]
+struct StoreMeta {
+    format: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    salt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iterations: Option<u32>,
+}
+
+/// A store in a directory. Cheap to open; every operation reads the files
+/// anew, so processes sharing it always see each other's writes.
 pub struct FileStore {
-    path: PathBuf,
+    dir: PathBuf,
     sealer: Option<Sealer>,
 }
 
 impl std::fmt::Debug for FileStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileStore")
-            .field("path", &self.path)
+            .field("dir", &self.dir)
             .field("encrypted", &self.sealer.is_some())
             .finish()
     }
@@ -68,62 +87,67 @@ fn config_dir() -> Option<PathBuf> {
     base.map(|b| b.join("x-api-auth"))
 }
 
+/// A number that differs between the temporary files of one process.
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl FileStore {
-    /// Opens the store at `path` (the part of a `file:` URL after the
-    /// colon; empty for the default file, `store.json` under the platform's
-    /// config directory). Nothing is created until the first write.
-    pub fn open(path: &str) -> Result<Self> {
-        let path = if path.is_empty() {
+    /// Opens the store in directory `dir` (the part of a `file:` URL after
+    /// the colon; empty for the default, `store` under the platform's config
+    /// directory). Nothing is created until the first write.
+    pub fn open(dir: &str) -> Result<Self> {
+        let dir = if dir.is_empty() {
             config_dir()
                 .ok_or_else(|| {
                     Error::store(
                         StoreErrorKind::Url,
                         "file:",
-                        "no config directory (HOME is not set): give a path, file:/path/to/store.json",
+                        "no config directory (HOME is not set): give one, file:/path/to/store",
                     )
                 })?
-                .join("store.json")
+                .join("store")
         } else {
-            PathBuf::from(path)
+            PathBuf::from(dir)
         };
-        let location = path.display().to_string();
+        let location = dir.display().to_string();
         Ok(Self {
             sealer: Sealer::from_env(&location)?,
-            path,
+            dir,
         })
     }
 
-    /// Opens an encrypted store at `path` with `key` (instead of the key in
+    /// Opens an encrypted store in `dir` with `key` (instead of the key in
     /// the environment).
-    pub fn open_encrypted(path: &str, key: StoreKey) -> Result<Self> {
-        let mut store = Self::open(path)?;
+    pub fn open_encrypted(dir: &str, key: StoreKey) -> Result<Self> {
+        let mut store = Self::open(dir)?;
         store.sealer = Some(Sealer::new(key));
         Ok(store)
     }
 
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The store's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
-    fn location(&self) -> String {
-        self.path.display().to_string()
+    /// The file of a record.
+    pub fn record_path(&self, key: &RecordKey) -> PathBuf {
+        self.dir.join(format!("{}.json", key.path()))
     }
 
-    fn io_error(&self, what: &str, e: &io::Error) -> Error {
+    fn error(&self, kind: StoreErrorKind, path: &Path, reason: impl Into<String>) -> Error {
+        Error::store(kind, path.display().to_string(), reason)
+    }
+
+    fn io_error(&self, path: &Path, what: &str, e: &io::Error) -> Error {
         let kind = if e.kind() == io::ErrorKind::PermissionDenied {
             StoreErrorKind::Permissions
         } else {
             StoreErrorKind::Io
         };
-        Error::store(kind, self.location(), format!("cannot {what}: {e}"))
-    }
-
-    fn dir(&self) -> &Path {
-        self.path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
+        self.error(kind, path, format!("cannot {what}: {e}"))
     }
 
     fn create_dir(&self, dir: &Path) -> Result<()> {
@@ -133,10 +157,10 @@ impl FileStore {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder
             .create(dir)
-            .map_err(|e| self.io_error("create its directory", &e))
+            .map_err(|e| self.io_error(dir, "create the directory", &e))
     }
 
-    fn open_private(&self, path: &Path) -> io::Result<File> {
+    fn open_private(path: &Path) -> io::Result<File> {
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
@@ -144,62 +168,32 @@ impl FileStore {
         options.open(path)
     }
 
-    /// Every record, by key path; empty when the file does not exist.
-    fn read_all(&self) -> Result<(BTreeMap<String, serde_json::Value>, Option<Sealed>)> {
-        let bytes = match fs::read(&self.path) {
+    /// Reads a file of the store; `None` when it does not exist.
+    fn read_private(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Default::default()),
-            Err(e) => return Err(self.io_error("read it", &e)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io_error(path, "read it", &e)),
         };
-        self.check_private()?;
-        let corrupt =
-            |reason: String| Error::store(StoreErrorKind::Corrupt, self.location(), reason);
-        let content: FileContent = serde_json::from_slice(&bytes).map_err(|e| {
-            corrupt(format!(
-                "is not a valid store ({e}); it was left untouched: restore it from a backup or move it away"
-            ))
-        })?;
-        if content.format > FORMAT_VERSION {
-            return Err(Error::store(
-                StoreErrorKind::UnsupportedVersion,
-                self.location(),
-                format!(
-                    "was written by a newer x-api-auth (format {}, this one reads {FORMAT_VERSION}): upgrade x-api-auth",
-                    content.format
-                ),
-            ));
-        }
-        match (content.records, content.sealed) {
-            (Some(records), None) => Ok((records, None)),
-            (None, Some(sealed)) => {
-                let sealer = self
-                    .sealer
-                    .as_ref()
-                    .ok_or_else(|| needs_key(&self.location()))?;
-                let plaintext = sealer.open(&sealed, &self.location())?;
-                let records = serde_json::from_slice(&plaintext)
-                    .map_err(|e| corrupt(format!("its decrypted content is not valid ({e})")))?;
-                Ok((records, Some(sealed)))
-            }
-            _ => Err(corrupt("has neither records nor sealed records".to_owned())),
-        }
+        self.check_private(path)?;
+        Ok(Some(bytes))
     }
 
     #[cfg(unix)]
-    fn check_private(&self) -> Result<()> {
+    fn check_private(&self, path: &Path) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(&self.path)
-            .map_err(|e| self.io_error("read its permissions", &e))?
+        let mode = fs::metadata(path)
+            .map_err(|e| self.io_error(path, "read its permissions", &e))?
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
-            return Err(Error::store(
+            return Err(self.error(
                 StoreErrorKind::Permissions,
-                self.location(),
+                path,
                 format!(
                     "is readable by group or others (mode {:o}); refusing to use it: run chmod 600 '{}'",
                     mode & 0o777,
-                    self.location()
+                    path.display()
                 ),
             ));
         }
@@ -207,109 +201,169 @@ impl FileStore {
     }
 
     #[cfg(not(unix))]
-    fn check_private(&self) -> Result<()> {
+    fn check_private(&self, _path: &Path) -> Result<()> {
         Ok(())
     }
 
-    /// Writes every record: temporary file, sync, rename, sync directory.
-    fn write_all(
-        &self,
-        records: &BTreeMap<String, serde_json::Value>,
-        previous: Option<&Sealed>,
-    ) -> Result<()> {
-        let content = match &self.sealer {
-            None => FileContent {
-                format: FORMAT_VERSION,
-                records: Some(records.clone()),
-                sealed: None,
-            },
-            Some(sealer) => {
-                let plaintext =
-                    zeroize::Zeroizing::new(serde_json::to_vec(records).unwrap_or_default());
-                FileContent {
-                    format: FORMAT_VERSION,
-                    records: None,
-                    sealed: Some(sealer.seal(&plaintext, previous)?),
-                }
-            }
-        };
-        let bytes =
-            zeroize::Zeroizing::new(serde_json::to_vec_pretty(&content).unwrap_or_default());
-        let dir = self.dir();
-        let name = self
-            .path
+    /// Writes a file: temporary file, sync, rename, sync directory.
+    fn write_private(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = path.parent().unwrap_or(&self.dir);
+        self.create_dir(dir)?;
+        let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), unique()));
         let written = (|| -> io::Result<()> {
-            let mut file = self.open_private(&temp)?;
+            let mut file = Self::open_private(&temp)?;
             file.set_len(0)?;
-            file.write_all(&bytes)?;
+            file.write_all(bytes)?;
             file.sync_all()?;
-            fs::rename(&temp, &self.path)?;
+            fs::rename(&temp, path)?;
             File::open(dir)?.sync_all()
         })();
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
-            return Err(self.io_error("write it", &e));
+            return Err(self.io_error(path, "write it", &e));
         }
         Ok(())
     }
 
-    /// Runs a read-modify-write under the store's writer lock.
-    fn update<T>(
-        &self,
-        change: impl FnOnce(&mut BTreeMap<String, serde_json::Value>) -> Result<T>,
-    ) -> Result<T> {
-        self.create_dir(self.dir())?;
-        let lock_path = self.path.with_file_name(format!(
-            "{}.lock",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
-        let lock = self
-            .open_private(&lock_path)
-            .map_err(|e| self.io_error("open its lock file", &e))?;
-        lock.lock().map_err(|e| self.io_error("lock it", &e))?;
-        let (mut records, sealed) = self.read_all()?;
-        let result = change(&mut records)?;
-        self.write_all(&records, sealed.as_ref())?;
-        Ok(result)
+    /// `store.json`, written on first use: the format, and for a passphrase
+    /// the salt every record's key is derived with.
+    fn meta(&self, create: bool) -> Result<StoreMeta> {
+        let path = self.dir.join("store.json");
+        if let Some(bytes) = self.read_private(&path)? {
+            let meta: StoreMeta = serde_json::from_slice(&bytes).map_err(|e| {
+                self.error(
+                    StoreErrorKind::Corrupt,
+                    &path,
+                    format!("is not valid ({e}); it was left untouched"),
+                )
+            })?;
+            self.check_format(meta.format, &path)?;
+            return Ok(meta);
+        }
+        if !create {
+            return Ok(StoreMeta::default());
+        }
+        let (salt, iterations) = match &self.sealer {
+            Some(sealer) => sealer.new_salt()?,
+            None => (None, None),
+        };
+        let meta = StoreMeta {
+            format: FORMAT_VERSION,
+            salt,
+            iterations,
+        };
+        // Two processes creating the store at once: the first rename wins,
+        // and both then read the same file.
+        let lock = self.lock_file(&self.dir.join("store.json.lock"))?;
+        if self.read_private(&path)?.is_none() {
+            self.write_private(&path, &serde_json::to_vec_pretty(&meta).unwrap_or_default())?;
+        }
+        drop(lock);
+        self.meta(false)
     }
 
-    fn record_lock_path(&self, key: &RecordKey) -> PathBuf {
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.dir()
-            .join(format!("{name}.locks"))
-            .join(format!("{}.lock", key.path()))
+    fn check_format(&self, format: u32, path: &Path) -> Result<()> {
+        if format > FORMAT_VERSION {
+            return Err(self.error(
+                StoreErrorKind::UnsupportedVersion,
+                path,
+                format!("was written by a newer x-api-auth (format {format}, this one reads {FORMAT_VERSION}): upgrade x-api-auth"),
+            ));
+        }
+        Ok(())
     }
-}
 
-/// A number that differs between the temporary files of one process.
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    fn read_record(&self, key: &RecordKey) -> Result<Option<(Record, u64)>> {
+        let path = self.record_path(key);
+        let Some(bytes) = self.read_private(&path)? else {
+            return Ok(None);
+        };
+        let corrupt = |reason: String| self.error(StoreErrorKind::Corrupt, &path, reason);
+        let file: RecordFile = serde_json::from_slice(&bytes).map_err(|e| {
+            corrupt(format!("is not a valid record ({e}); it was left untouched: restore it from a backup or move it away"))
+        })?;
+        self.check_format(file.format, &path)?;
+        let value = match (file.record, file.sealed) {
+            (Some(record), None) => record,
+            (None, Some(sealed)) => {
+                let sealer = self
+                    .sealer
+                    .as_ref()
+                    .ok_or_else(|| needs_key(&path.display().to_string()))?;
+                let meta = self.meta(false)?;
+                let plaintext = sealer.open(
+                    &sealed,
+                    meta.salt.as_deref(),
+                    meta.iterations,
+                    &path.display().to_string(),
+                )?;
+                serde_json::from_slice(&plaintext)
+                    .map_err(|e| corrupt(format!("its decrypted content is not valid ({e})")))?
+            }
+            _ => {
+                return Err(corrupt(
+                    "holds neither a record nor a sealed record".to_owned(),
+                ));
+            }
+        };
+        let record = Record::from_stored_json(value, &path.display().to_string())?;
+        let generation = record.generation();
+        Ok(Some((record, generation)))
+    }
+
+    fn write_record(&self, key: &RecordKey, record: &Record) -> Result<()> {
+        let meta = self.meta(true)?;
+        let value = record.to_stored_json();
+        let file = match &self.sealer {
+            None => RecordFile {
+                format: FORMAT_VERSION,
+                record: Some(value),
+                sealed: None,
+            },
+            Some(sealer) => {
+                let plaintext =
+                    zeroize::Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
+                let sealed = sealer.seal(&plaintext, meta.salt.as_deref(), meta.iterations)?;
+                RecordFile {
+                    format: FORMAT_VERSION,
+                    record: None,
+                    sealed: Some(sealed),
+                }
+            }
+        };
+        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
+        self.write_private(&self.record_path(key), &bytes)
+    }
+
+    /// Takes a lock file, waiting as long as it takes (writer locks are held
+    /// for one small write).
+    fn lock_file(&self, path: &Path) -> Result<File> {
+        if let Some(parent) = path.parent() {
+            self.create_dir(parent)?;
+        }
+        let file =
+            Self::open_private(path).map_err(|e| self.io_error(path, "open a lock file", &e))?;
+        file.lock()
+            .map_err(|e| self.io_error(path, "lock it", &e))?;
+        Ok(file)
+    }
+
+    fn sidecar(&self, key: &RecordKey, suffix: &str) -> PathBuf {
+        self.dir.join(format!("{}{suffix}", key.path()))
+    }
 }
 
 impl TokenStore for FileStore {
     fn location(&self) -> String {
-        format!("file:{}", self.location())
+        format!("file:{}", self.dir.display())
     }
 
     fn load(&self, key: &RecordKey) -> Result<Option<Record>> {
-        let (mut records, _) = self.read_all()?;
-        records
-            .remove(&key.path())
-            .map(|value| Record::from_stored_json(value, &self.location()))
-            .transpose()
+        Ok(self.read_record(key)?.map(|(record, _)| record))
     }
 
     fn save(
@@ -319,34 +373,29 @@ impl TokenStore for FileStore {
         expected: u64,
         _lock: Option<&RecordLock>,
     ) -> Result<()> {
-        self.update(|records| {
-            let path = key.path();
-            let stored = records
-                .get(&path)
-                .map(|v| v["generation"].as_u64().unwrap_or(0))
-                .unwrap_or(0);
-            if stored != expected || record.generation() <= stored {
-                return Err(Error::store(
-                    StoreErrorKind::Conflict,
-                    self.location(),
-                    format!(
-                        "{path} is at generation {stored}, not {expected}: another writer changed it; read it again"
-                    ),
-                ));
-            }
-            records.insert(path, record.to_stored_json());
-            Ok(())
-        })
+        let writer = self.lock_file(&self.sidecar(key, ".write.lock"))?;
+        let stored = self
+            .read_record(key)?
+            .map_or(0, |(_, generation)| generation);
+        if stored != expected || record.generation() <= stored {
+            return Err(self.error(
+                StoreErrorKind::Conflict,
+                &self.record_path(key),
+                format!("is at generation {stored}, not {expected}: another writer changed it; read it again"),
+            ));
+        }
+        self.write_record(key, record)?;
+        drop(writer);
+        Ok(())
     }
 
     fn lock(&self, key: &RecordKey, wait: Duration) -> Result<RecordLock> {
-        let path = self.record_lock_path(key);
+        let path = self.sidecar(key, ".lock");
         if let Some(parent) = path.parent() {
             self.create_dir(parent)?;
         }
-        let file = self
-            .open_private(&path)
-            .map_err(|e| self.io_error("open a record lock", &e))?;
+        let file = Self::open_private(&path)
+            .map_err(|e| self.io_error(&path, "open a record lock", &e))?;
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(1);
         loop {
@@ -357,43 +406,71 @@ impl TokenStore for FileStore {
                     pause = (pause * 2).min(Duration::from_millis(20));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(Error::store(
+                    return Err(self.error(
                         StoreErrorKind::Locked,
-                        self.location(),
+                        &path,
                         format!(
-                            "{} stayed locked by another process for {wait:?}: is a refresh stuck? ({})",
-                            key.path(),
-                            path.display()
+                            "stayed locked by another process for {wait:?}: is a refresh stuck?"
                         ),
                     ));
                 }
-                Err(TryLockError::Error(e)) => return Err(self.io_error("lock a record", &e)),
+                Err(TryLockError::Error(e)) => {
+                    return Err(self.io_error(&path, "lock a record", &e));
+                }
             }
         }
     }
 
     fn list(&self, profile: Option<&str>) -> Result<Vec<RecordKey>> {
-        let (records, _) = self.read_all()?;
-        Ok(records
-            .keys()
-            .filter_map(|path| {
-                let (p, rest) = path.split_once('/')?;
-                if profile.is_some_and(|wanted| wanted != p) {
-                    return None;
+        self.meta(false)?;
+        let profiles: Vec<String> = match profile {
+            Some(p) => vec![p.to_owned()],
+            None => match fs::read_dir(&self.dir) {
+                Ok(entries) => entries
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect(),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => return Err(self.io_error(&self.dir, "list it", &e)),
+            },
+        };
+        let mut keys = Vec::new();
+        for profile in profiles {
+            let Ok(app) = RecordKey::app(&profile) else {
+                continue;
+            };
+            if self.record_path(&app).exists() {
+                keys.push(app);
+            }
+            let users = self.dir.join(&profile).join("users");
+            let entries = match fs::read_dir(&users) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(self.io_error(&users, "list it", &e)),
+            };
+            for entry in entries.filter_map(|e| e.ok()) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(id) = name.strip_suffix(".json")
+                    && let Ok(key) = RecordKey::user(&profile, id)
+                {
+                    keys.push(key);
                 }
-                match rest.strip_prefix("users/") {
-                    Some(id) => RecordKey::user(p, id).ok(),
-                    None if rest == "app" => RecordKey::app(p).ok(),
-                    None => None,
-                }
-            })
-            .collect())
+            }
+        }
+        keys.sort();
+        Ok(keys)
     }
 
     fn delete(&self, key: &RecordKey) -> Result<()> {
-        self.update(|records| {
-            records.remove(&key.path());
-            Ok(())
-        })
+        let writer = self.lock_file(&self.sidecar(key, ".write.lock"))?;
+        let path = self.record_path(key);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(self.io_error(&path, "delete it", &e)),
+        }
+        drop(writer);
+        Ok(())
     }
 }

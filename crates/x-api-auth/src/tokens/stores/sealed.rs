@@ -24,14 +24,10 @@ pub const PASSPHRASE_ENV: &str = "X_API_AUTH_STORE_PASSPHRASE";
 const ITERATIONS: u32 = 600_000;
 const AAD: &[u8] = b"x-api-auth store";
 
-/// The sealed form of a store's content, as written in the file.
+/// A sealed record, as written in its file.
 #[derive(Serialize, Deserialize)]
 pub struct Sealed {
     alg: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    salt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    iterations: Option<u32>,
     nonce: String,
     ciphertext: String,
 }
@@ -113,57 +109,71 @@ impl Sealer {
         }
     }
 
-    /// Encrypts `plaintext`; `previous` (the sealed content read before)
-    /// keeps its salt so that the passphrase is not derived again.
-    pub fn seal(&self, plaintext: &[u8], previous: Option<&Sealed>) -> Result<Sealed> {
-        let rng = SystemRandom::new();
-        let fail = || {
+    /// A new salt and iteration count for a passphrase (`None`s for a raw
+    /// key), kept in the store's `store.json`.
+    pub fn new_salt(&self) -> Result<(Option<String>, Option<u32>)> {
+        if matches!(self.secret, StoreKey::Key(_)) {
+            return Ok((None, None));
+        }
+        let mut salt = [0u8; 16];
+        SystemRandom::new()
+            .fill(&mut salt)
+            .map_err(|_| random_failed())?;
+        Ok((Some(BASE64.encode(salt)), Some(ITERATIONS)))
+    }
+
+    fn cipher(&self, salt: Option<&str>, iterations: Option<u32>) -> Option<LessSafeKey> {
+        let salt = salt.map(|s| BASE64.decode(s)).transpose().ok()?;
+        if salt.is_some() != matches!(self.secret, StoreKey::Passphrase(_)) {
+            return None;
+        }
+        let key = self.key(salt.as_deref(), iterations.unwrap_or(ITERATIONS));
+        Some(LessSafeKey::new(
+            UnboundKey::new(&CHACHA20_POLY1305, key.as_ref()).ok()?,
+        ))
+    }
+
+    /// Encrypts `plaintext` with a fresh nonce.
+    pub fn seal(
+        &self,
+        plaintext: &[u8],
+        salt: Option<&str>,
+        iterations: Option<u32>,
+    ) -> Result<Sealed> {
+        let cipher = self.cipher(salt, iterations).ok_or_else(|| {
             Error::store(
-                StoreErrorKind::Io,
-                "store",
-                "the system random generator failed",
+                StoreErrorKind::Decrypt,
+                "store.json",
+                format!("the store was created with the other kind of key ({KEY_ENV} or {PASSPHRASE_ENV})"),
             )
-        };
-        let (salt, iterations) = match (&self.secret, previous.and_then(|p| p.salt.clone())) {
-            (StoreKey::Key(_), _) => (None, None),
-            (StoreKey::Passphrase(_), Some(salt)) => (
-                Some(salt),
-                previous.and_then(|p| p.iterations).or(Some(ITERATIONS)),
-            ),
-            (StoreKey::Passphrase(_), None) => {
-                let mut salt = [0u8; 16];
-                rng.fill(&mut salt).map_err(|_| fail())?;
-                (Some(BASE64.encode(salt)), Some(ITERATIONS))
-            }
-        };
-        let salt_bytes = salt
-            .as_deref()
-            .map(|s| BASE64.decode(s).unwrap_or_default());
-        let key = self.key(salt_bytes.as_deref(), iterations.unwrap_or(ITERATIONS));
-        let sealing = LessSafeKey::new(
-            UnboundKey::new(&CHACHA20_POLY1305, key.as_ref()).map_err(|_| fail())?,
-        );
+        })?;
         let mut nonce = [0u8; 12];
-        rng.fill(&mut nonce).map_err(|_| fail())?;
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| random_failed())?;
         let mut buffer = plaintext.to_vec();
-        sealing
+        cipher
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(AAD),
                 &mut buffer,
             )
-            .map_err(|_| fail())?;
+            .map_err(|_| random_failed())?;
         Ok(Sealed {
             alg: "CHACHA20-POLY1305".to_owned(),
-            salt,
-            iterations,
             nonce: BASE64.encode(nonce),
             ciphertext: BASE64.encode(buffer),
         })
     }
 
     /// Decrypts; a wrong key or altered content is [`StoreErrorKind::Decrypt`].
-    pub fn open(&self, sealed: &Sealed, location: &str) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn open(
+        &self,
+        sealed: &Sealed,
+        salt: Option<&str>,
+        iterations: Option<u32>,
+        location: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
         let wrong = || {
             Error::store(
                 StoreErrorKind::Decrypt,
@@ -173,26 +183,14 @@ impl Sealer {
                 ),
             )
         };
-        let salt = sealed
-            .salt
-            .as_deref()
-            .map(|s| BASE64.decode(s))
-            .transpose()
-            .map_err(|_| wrong())?;
-        if salt.is_some() != matches!(self.secret, StoreKey::Passphrase(_)) {
-            return Err(wrong());
-        }
-        let key = self.key(salt.as_deref(), sealed.iterations.unwrap_or(ITERATIONS));
-        let opening = LessSafeKey::new(
-            UnboundKey::new(&CHACHA20_POLY1305, key.as_ref()).map_err(|_| wrong())?,
-        );
+        let cipher = self.cipher(salt, iterations).ok_or_else(wrong)?;
         let nonce: [u8; 12] = BASE64
             .decode(&sealed.nonce)
             .ok()
             .and_then(|n| n.try_into().ok())
             .ok_or_else(wrong)?;
         let mut buffer = Zeroizing::new(BASE64.decode(&sealed.ciphertext).map_err(|_| wrong())?);
-        let plaintext_len = opening
+        let plaintext_len = cipher
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(AAD),
@@ -203,6 +201,14 @@ impl Sealer {
         buffer.truncate(plaintext_len);
         Ok(buffer)
     }
+}
+
+fn random_failed() -> Error {
+    Error::store(
+        StoreErrorKind::Io,
+        "store",
+        "the system random generator failed",
+    )
 }
 
 /// The error for a sealed store read without a key.
