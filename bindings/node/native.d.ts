@@ -31,6 +31,8 @@ export declare class AccessTokenResponse {
   get userId(): string | null
   /** The user's handle. */
   get screenName(): string | null
+  /** The token's access level (`x-access-level`). */
+  get accessLevel(): string | null
 }
 
 /** A successful API response. */

@@ -196,6 +196,12 @@ impl AccessTokenResponse {
     pub fn screen_name(&self) -> Option<String> {
         self.0.screen_name.clone()
     }
+
+    /// The token's access level (`x-access-level`).
+    #[napi(getter)]
+    pub fn access_level(&self) -> Option<String> {
+        self.0.access_level.clone()
+    }
 }
 
 /// RFC 3986 percent-encoding as OAuth 1.0a requires it.

@@ -125,6 +125,7 @@ impl XAuth {
             access_token: AccessToken(r.access_token),
             user_id: r.user_id,
             screen_name: r.screen_name,
+            access_level: r.access_level,
         })
     }
 

@@ -196,16 +196,19 @@ pub struct AccessTokenResponse {
     pub user_id: Option<String>,
     /// The user's handle.
     pub screen_name: Option<String>,
+    /// The token's access level (`x-access-level`).
+    pub access_level: Option<String>,
 }
 
 #[pymethods]
 impl AccessTokenResponse {
     fn __repr__(&self) -> String {
         format!(
-            "AccessTokenResponse(access_token={}, user_id={:?}, screen_name={:?})",
+            "AccessTokenResponse(access_token={}, user_id={:?}, screen_name={:?}, access_level={:?})",
             self.access_token.__repr__(),
             self.user_id,
-            self.screen_name
+            self.screen_name,
+            self.access_level
         )
     }
 }

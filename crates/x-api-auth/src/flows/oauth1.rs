@@ -76,7 +76,10 @@ impl XAuth {
         let form = [("oauth_verifier", verifier.secret())];
         let request = SignableRequest::new("POST", url.as_str()).form(form);
         let response = self.post_oauth1(&signer, &url, request, &form).await?;
-        AccessTokenResponse::parse(response.status, &String::from_utf8_lossy(&response.body))
+        let mut parsed =
+            AccessTokenResponse::parse(response.status, &String::from_utf8_lossy(&response.body))?;
+        parsed.access_level = response.header("x-access-level").map(str::to_owned);
+        Ok(parsed)
     }
 
     /// Revokes an OAuth 1.0a access token.

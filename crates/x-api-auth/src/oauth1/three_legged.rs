@@ -73,6 +73,9 @@ pub struct AccessTokenResponse {
     pub user_id: Option<String>,
     /// The user's handle, when X sent it.
     pub screen_name: Option<String>,
+    /// The token's access level from X's `x-access-level` header (`read`,
+    /// `read-write`, `read-write-directmessages`), when X sent it.
+    pub access_level: Option<String>,
 }
 
 impl AccessTokenResponse {
@@ -103,6 +106,7 @@ impl AccessTokenResponse {
             user_id: optional("user_id"),
             screen_name: optional("screen_name"),
             access_token,
+            access_level: None,
         })
     }
 }

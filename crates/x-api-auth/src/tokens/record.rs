@@ -14,8 +14,10 @@ use crate::error::{Error, Result, StoreErrorKind};
 use crate::secret::BearerToken;
 
 /// The format version written today. A store written with a higher version
-/// is refused ([`StoreErrorKind::UnsupportedVersion`]).
-pub const FORMAT_VERSION: u32 = 1;
+/// is refused ([`StoreErrorKind::UnsupportedVersion`]); version 1, one file
+/// holding every record, is migrated to version 2, a directory with one file
+/// per record (see [`stores::file`](super::stores::file)).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The profile used when none is named (`X_API_AUTH_PROFILE` names another).
 pub const DEFAULT_PROFILE: &str = "default";

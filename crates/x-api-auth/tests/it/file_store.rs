@@ -262,3 +262,52 @@ fn exports_hold_secrets_only_when_asked() {
     assert_eq!(Record::import(&record.export(true)).unwrap(), record);
     assert!(!format!("{record:?}").contains("CANARY"));
 }
+
+#[test]
+fn a_format_1_store_is_migrated_with_a_backup() {
+    // format 1: one file holding every record (x-api-auth before the directory layout)
+    let dir = temp_dir("migrate");
+    let old = dir.join("store.json");
+    let Record::User(stored) = user("1001", 4) else {
+        unreachable!()
+    };
+    let record = Record::User(stored).to_stored_json();
+    let content = serde_json::json!({"format": 1, "records": {"default/users/1001": record}});
+    std::fs::write(&old, content.to_string()).unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // the default layout: store/ beside store.json
+    let store = FileStore::open(dir.join("store").to_str().unwrap()).unwrap();
+    let key = RecordKey::user("default", "1001").unwrap();
+    assert_eq!(store.load(&key).unwrap(), Some(user("1001", 4)));
+    assert!(!old.exists());
+    let backup = dir.join("store.json.format1.bak");
+    assert_eq!(
+        std::fs::read_to_string(&backup).unwrap(),
+        content.to_string()
+    );
+    // opening again does not migrate again
+    assert_eq!(
+        FileStore::open(dir.join("store").to_str().unwrap())
+            .unwrap()
+            .load(&key)
+            .unwrap(),
+        Some(user("1001", 4))
+    );
+
+    // a URL naming the old file migrates it in place
+    let named = dir.join("named.json");
+    std::fs::write(&named, content.to_string()).unwrap();
+    std::fs::set_permissions(&named, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let store = FileStore::open(named.to_str().unwrap()).unwrap();
+    assert!(named.is_dir());
+    assert_eq!(store.load(&key).unwrap(), Some(user("1001", 4)));
+
+    // a newer single file is refused, untouched
+    let newer = dir.join("newer");
+    std::fs::write(&newer, r#"{"format": 9, "records": {}}"#).unwrap();
+    std::fs::set_permissions(&newer, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let e = FileStore::open(newer.to_str().unwrap()).unwrap_err();
+    assert_eq!(store_kind(e), StoreErrorKind::UnsupportedVersion);
+    assert!(newer.is_file());
+}

@@ -192,6 +192,11 @@ async fn scenario_three_legged_callback() {
         .unwrap();
     assert_eq!(granted.user_id.as_deref(), Some("1001"));
     assert_eq!(granted.screen_name.as_deref(), Some("sandbox_user"));
+    assert_eq!(
+        granted.access_level.as_deref(),
+        Some("read-write"),
+        "x-access-level"
+    );
     let user =
         Credential::OAuth1(OAuth1::new(consumer.clone()).with_token(granted.access_token.clone()));
     let me = world.x.users_me(&user).await.unwrap();

@@ -18,6 +18,9 @@
 //! - Locks are sidecar files (the record itself is replaced by each write,
 //!   so a lock on it would stop protecting): `.lock` is held across a
 //!   refresh, `.write.lock` around each compare-and-swap.
+//! - Format 1, one file holding every record (`store.json` beside the
+//!   default directory, or the file a `file:` URL names), is migrated when
+//!   the store is opened: the old file is kept as `<file>.format1.bak`.
 //! - With a key (`X_API_AUTH_STORE_KEY`) or a passphrase
 //!   (`X_API_AUTH_STORE_PASSPHRASE`) every record is sealed with
 //!   ChaCha20-Poly1305; the passphrase's salt is kept in `store.json`.
@@ -41,6 +44,16 @@ struct RecordFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     record: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<Sealed>,
+}
+
+/// Format 1: one file holding every record, by key path.
+#[derive(Deserialize)]
+struct SingleFile {
+    format: u32,
+    #[serde(default)]
+    records: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default)]
     sealed: Option<Sealed>,
 }
 
@@ -113,18 +126,99 @@ impl FileStore {
             PathBuf::from(dir)
         };
         let location = dir.display().to_string();
-        Ok(Self {
+        let store = Self {
             sealer: Sealer::from_env(&location)?,
             dir,
-        })
+        };
+        store.migrate()?;
+        Ok(store)
     }
 
     /// Opens an encrypted store in `dir` with `key` (instead of the key in
     /// the environment).
     pub fn open_encrypted(dir: &str, key: StoreKey) -> Result<Self> {
-        let mut store = Self::open(dir)?;
-        store.sealer = Some(Sealer::new(key));
+        let store = Self {
+            sealer: Some(Sealer::new(key)),
+            dir: PathBuf::from(dir),
+        };
+        store.migrate()?;
         Ok(store)
+    }
+
+    /// Moves a format-1 store (one file) into this directory layout: the
+    /// file the URL names, or `store.json` beside the store's directory.
+    /// The old file is kept as `<file>.format1.bak`.
+    fn migrate(&self) -> Result<()> {
+        let beside = self.dir.with_extension("json");
+        let old = if self.dir.is_file() {
+            self.dir.clone()
+        } else if !self.dir.exists() && beside.is_file() {
+            beside
+        } else {
+            return Ok(());
+        };
+        let parent = old.parent().unwrap_or(Path::new("."));
+        let _migrating = self.lock_file(&parent.join(".x-api-auth-migrate.lock"))?;
+        let Some(bytes) = self.read_private(&old)? else {
+            return Ok(()); // another process migrated it meanwhile
+        };
+        let corrupt = |reason: String| self.error(StoreErrorKind::Corrupt, &old, reason);
+        let file: SingleFile = serde_json::from_slice(&bytes).map_err(|e| {
+            corrupt(format!(
+                "is not a store of format 1 ({e}); it was left untouched"
+            ))
+        })?;
+        if file.format != 1 {
+            self.check_format(file.format, &old)?;
+            return Err(corrupt(format!(
+                "has format {} where a file of format 1 was expected",
+                file.format
+            )));
+        }
+        let records = match (file.records, file.sealed) {
+            (Some(records), None) => records,
+            (None, Some(sealed)) => {
+                let sealer = self
+                    .sealer
+                    .as_ref()
+                    .ok_or_else(|| needs_key(&old.display().to_string()))?;
+                let location = old.display().to_string();
+                let plaintext = sealer.open(
+                    &sealed,
+                    sealed.salt.as_deref(),
+                    sealed.iterations,
+                    &location,
+                )?;
+                serde_json::from_slice(&plaintext)
+                    .map_err(|e| corrupt(format!("its records are not valid ({e})")))?
+            }
+            _ => {
+                return Err(corrupt(
+                    "holds neither records nor sealed records".to_owned(),
+                ));
+            }
+        };
+        let backup = PathBuf::from(format!("{}.format1.bak", old.display()));
+        fs::rename(&old, &backup).map_err(|e| self.io_error(&old, "move it aside", &e))?;
+        for (path, value) in records {
+            let record = Record::from_stored_json(value, &backup.display().to_string())?;
+            let key = match path.split_once("/users/") {
+                Some((profile, id)) => RecordKey::user(profile, id),
+                None => RecordKey::app(path.trim_end_matches("/app")),
+            }
+            .map_err(|e| corrupt(format!("holds a record named {path:?}: {e}")))?;
+            self.write_record(&key, &record).map_err(|e| {
+                Error::store(
+                    StoreErrorKind::Io,
+                    backup.display().to_string(),
+                    format!(
+                        "migrating to {} failed ({e}); the old store is kept in this file",
+                        self.dir.display()
+                    ),
+                )
+            })?;
+        }
+        Ok(())
     }
 
     /// The store's directory.

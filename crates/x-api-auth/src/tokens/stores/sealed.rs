@@ -24,12 +24,17 @@ pub const PASSPHRASE_ENV: &str = "X_API_AUTH_STORE_PASSPHRASE";
 const ITERATIONS: u32 = 600_000;
 const AAD: &[u8] = b"x-api-auth store";
 
-/// A sealed record, as written in its file.
+/// A sealed record, as written in its file (format 1 also kept the
+/// passphrase's salt and iteration count beside it).
 #[derive(Serialize, Deserialize)]
 pub struct Sealed {
     alg: String,
     nonce: String,
     ciphertext: String,
+    #[serde(default, skip_serializing)]
+    pub(super) salt: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub(super) iterations: Option<u32>,
 }
 
 /// The key of an encrypted file store.
@@ -163,6 +168,8 @@ impl Sealer {
             alg: "CHACHA20-POLY1305".to_owned(),
             nonce: BASE64.encode(nonce),
             ciphertext: BASE64.encode(buffer),
+            salt: None,
+            iterations: None,
         })
     }
 
