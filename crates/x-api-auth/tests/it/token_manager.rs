@@ -370,3 +370,92 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
         .count();
     println!("{stray} temporary files left by killed writers");
 }
+
+/// The read-only-directory test's child: refreshes while the store's users
+/// directory is read-only, then again once it is writable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a child process of a_read_only_store_directory_keeps_the_issued_token"]
+async fn read_only_child() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = std::env::var("X_API_AUTH_CRASH_SANDBOX").unwrap();
+    let path = std::env::var("X_API_AUTH_CRASH_STORE").unwrap();
+    let users = std::path::Path::new(&path).join("fleet/users");
+    let x = XAuth::with_base_urls(&base, &base, Duration::from_secs(10)).unwrap();
+    let manager = TokenManager::new(x, Arc::new(FileStore::open(&path).unwrap()), Some("fleet"))
+        .unwrap()
+        .with_refresh_margin(Duration::from_secs(1));
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let failed = manager.access_token(None).await.unwrap_err();
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let kept = manager.access_token(None).await.unwrap();
+    println!("{} {}", failed.code(), kept.access_token.secret().len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_store_directory_keeps_the_issued_token() {
+    let fleet = Fleet::start("read-only", 2).await;
+    let manager = fleet.manager();
+    fleet.login(&manager, "1001").await;
+    // the child runs as an unprivileged user when the tests run as root, so
+    // that a read-only directory refuses its writes
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    if root {
+        chown_tree(std::path::Path::new(&fleet.store_path), 65534);
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let exe = std::env::current_exe().unwrap();
+    let mut command = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&exe);
+        c
+    } else {
+        std::process::Command::new(&exe)
+    };
+    let output = command
+        .args([
+            "token_manager::read_only_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("X_API_AUTH_CRASH_SANDBOX", fleet.sandbox.base_url())
+        .env("X_API_AUTH_CRASH_STORE", &fleet.store_path)
+        .output()
+        .expect("setpriv (util-linux) runs the child as nobody");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("X_STORE "), "{stdout}");
+    assert_eq!(
+        fleet.sandbox.counters().refreshes,
+        1,
+        "the kept token was stored, not refreshed again"
+    );
+    let Some(Record::User(stored)) = fleet
+        .store
+        .load(&RecordKey::user("fleet", "1001").unwrap())
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(stored.generation, 2);
+}
+
+fn chown_tree(path: &std::path::Path, uid: u32) {
+    std::os::unix::fs::chown(path, Some(uid), Some(uid)).unwrap();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chown_tree(&entry.unwrap().path(), uid);
+        }
+    }
+}
