@@ -138,10 +138,11 @@ export interface Login {
 declare const TokenManagerBase: new (
   xauth: native.XAuth,
   options?: native.TokenManagerOptions | null,
-) => Omit<native.TokenManager, 'saveLogin' | 'setAppKeys'>
+) => Omit<native.TokenManager, 'saveLogin' | 'setAppKeys' | 'send'>
 
 /** Serves OAuth 2.0 user tokens and the app's bearer token from a store, refreshing each once. */
 export declare class TokenManager extends TokenManagerBase {
+  send(user: string | undefined | null, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<native.ApiResponse>
   saveLogin(userId: string, login?: Login): Promise<number>
   setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null }): Promise<number>
 }

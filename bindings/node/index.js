@@ -162,15 +162,17 @@ for (const name of ['sign', 'authorizationHeader']) {
   })
 }
 
-const nativeSend = XAuth.prototype.send
-Object.defineProperty(XAuth.prototype, 'send', {
-  /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
-  value(credential, method, path, options) {
-    return nativeSend.call(this, credential, method, path, withEncodedForm(options))
-  },
-  writable: true,
-  configurable: true,
-})
+for (const Class of [XAuth, TokenManager]) {
+  const nativeSend = Class.prototype.send
+  Object.defineProperty(Class.prototype, 'send', {
+    /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
+    value(who, method, path, options) {
+      return nativeSend.call(this, who, method, path, withEncodedForm(options))
+    },
+    writable: true,
+    configurable: true,
+  })
+}
 
 const { accessToken, saveLogin, setAppKeys } = TokenManager.prototype
 Object.defineProperties(TokenManager.prototype, {

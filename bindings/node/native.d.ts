@@ -194,6 +194,12 @@ export declare class TokenManager {
    * many callers ask).
    */
   refreshAfterUnauthorized(user: string | undefined | null, rejected: OAuth2UserToken): Promise<OAuth2UserToken>
+  /**
+   * Sends an authorised request as a stored user (none: the default user),
+   * with their OAuth 2.0 token (refreshed when due, once after a 401) or
+   * else OAuth 1.0a; `form` is signed, `json` never is.
+   */
+  send(user: string | undefined | null, method: string, path: string, options?: SendOptions | undefined | null): Promise<ApiResponse>
   /** The app's bearer token (obtained once with the stored keys, then stored). */
   bearer(): Promise<BearerToken>
   /**

@@ -79,6 +79,16 @@ pub struct SendOptions {
     pub json: Option<Value>,
 }
 
+/// The body of `send`'s options.
+pub fn body(options: Option<SendOptions>) -> Result<Body> {
+    Ok(match options.map(|o| (o.form, o.json)) {
+        Some((Some(_), Some(_))) => return Err(invalid("body", "pass form or json, not both")),
+        Some((Some(form), None)) => Body::Form(form_pairs(Some(form))?),
+        Some((None, Some(json))) => Body::Json(json),
+        _ => Body::Empty,
+    })
+}
+
 /// Every flow over HTTP.
 #[napi(js_name = "XAuth")]
 pub struct XAuth(pub(crate) x_api_auth::XAuth);
@@ -267,12 +277,7 @@ impl XAuth {
         path: String,
         options: Option<SendOptions>,
     ) -> Result<AsyncTask<Job<ApiResponse>>> {
-        let body = match options.map(|o| (o.form, o.json)) {
-            Some((Some(_), Some(_))) => return Err(invalid("body", "pass form or json, not both")),
-            Some((Some(form), None)) => Body::Form(form_pairs(Some(form))?),
-            Some((None, Some(json))) => Body::Json(json),
-            _ => Body::Empty,
-        };
+        let body = body(options)?;
         let (x, credential) = (self.0.clone(), self::credential(credential));
         Ok(Job::new(async move {
             x.send(&credential, &method, &path, &body)

@@ -10,9 +10,10 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
 
+use crate::api::ApiResponse;
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::errors::core;
-use crate::flows::{Job, XAuth};
+use crate::flows::{Job, SendOptions, XAuth, body};
 
 /// A record's address.
 #[napi(object)]
@@ -213,6 +214,27 @@ impl TokenManager {
                 .await
                 .map(OAuth2UserToken)
         })
+    }
+
+    /// Sends an authorised request as a stored user (none: the default user),
+    /// with their OAuth 2.0 token (refreshed when due, once after a 401) or
+    /// else OAuth 1.0a; `form` is signed, `json` never is.
+    #[napi(ts_return_type = "Promise<ApiResponse>")]
+    pub fn send(
+        &self,
+        user: Option<String>,
+        method: String,
+        path: String,
+        options: Option<SendOptions>,
+    ) -> Result<AsyncTask<Job<ApiResponse>>> {
+        let body = body(options)?;
+        let manager = self.0.clone();
+        Ok(Job::new(async move {
+            manager
+                .send(user.as_deref(), &method, &path, &body)
+                .await
+                .map(ApiResponse)
+        }))
     }
 
     /// The app's bearer token (obtained once with the stored keys, then stored).

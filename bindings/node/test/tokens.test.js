@@ -34,6 +34,18 @@ test('regression: 100 concurrent requests at each expiry refresh once per expiry
   }
 })
 
+test('the manager sends as a stored user', async () => {
+  const world = startSandbox()
+  try {
+    const { manager } = await managerWithLogin(world)
+    assert.equal((await manager.send(null, 'GET', '/2/users/me')).json().data.id, '1001')
+    const echo = await manager.send('sandbox_user', 'POST', '/2/echo', { form: new URLSearchParams({ a: 'b' }) })
+    assert.deepEqual(echo.json().form, [['a', 'b']])
+  } finally {
+    world.stop()
+  }
+})
+
 test('records leave the store only when asked, with their secrets only by name', async () => {
   const world = startSandbox()
   try {

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
 
+use crate::api::{ApiResponse, body};
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::errors::guard;
 use crate::flows::{XAuth, block};
@@ -172,6 +173,23 @@ impl TokenManager {
         rejected: &OAuth2UserToken,
     ) -> PyResult<OAuth2UserToken> {
         block(py, self.0.refresh_after_unauthorized(user, &rejected.0)).map(OAuth2UserToken)
+    }
+
+    /// Sends an authorised request as a stored user (None: the default user),
+    /// with their OAuth 2.0 token (refreshed when due, once after a 401) or
+    /// else OAuth 1.0a; `form` is signed, `json_body` never is.
+    #[pyo3(signature = (user, method, path, *, form=None, json_body=None))]
+    fn send(
+        &self,
+        py: Python<'_>,
+        user: Option<&str>,
+        method: &str,
+        path: &str,
+        form: Option<&Bound<'_, PyAny>>,
+        json_body: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ApiResponse> {
+        let body = body(py, form, json_body)?;
+        block(py, self.0.send(user, method, path, &body)).map(ApiResponse)
     }
 
     /// The app's bearer token (obtained once with the stored keys, then stored).

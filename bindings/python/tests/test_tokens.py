@@ -3,6 +3,7 @@ child, a store that cannot be written, and credentials that never leave by accid
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import pathlib
@@ -155,3 +156,11 @@ def test_store_and_profile_from_the_environment(world: Any, monkeypatch: pytest.
     with pytest.raises(errors.StoreError) as caught:
         x_api_auth.open_store("ftp://nowhere")
     assert caught.value.kind == "url"
+
+
+def test_the_manager_sends_as_a_stored_user(world: Any) -> None:
+    sandbox, manager, _ = world
+    assert manager.send(None, "GET", "/2/users/me").json()["data"]["id"] == "1001"
+    time.sleep(1.1)  # due: the send refreshes first
+    response = asyncio.run(manager.send_async("sandbox_user", "POST", "/2/echo", json_body={"a": 1}))
+    assert response.json()["json"] == {"a": 1} and sandbox.counters["refreshes"] == 1

@@ -93,6 +93,9 @@ pub struct ApiError {
     /// For rate limits: when the window resets (Unix seconds), from
     /// `x-rate-limit-reset`.
     pub reset_at: Option<u64>,
+    /// The stored profile the refused credential came from, when a token
+    /// manager sent it: the message then says how to replace its keys.
+    pub profile: Option<String>,
 }
 
 const HINT_32: &str = "X could not verify the OAuth 1.0a signature: check that the API Key/Secret and Access Token/Secret belong to the same app and were not regenerated, that the clock is right, and that exactly the query and form-body parameters sent were signed (compare the base string)";
@@ -136,6 +139,7 @@ impl ApiError {
             hint: None,
             base_string: None,
             reset_at: None,
+            profile: None,
         };
         if let Ok(json) = serde_json::from_str::<Value>(text) {
             e.read_json(&json);
@@ -166,6 +170,7 @@ impl ApiError {
             hint: None,
             base_string: None,
             reset_at: None,
+            profile: None,
         };
         (e.kind, e.hint) = classify(&e);
         e
@@ -181,6 +186,22 @@ impl ApiError {
     /// Attaches the rate-limit reset time (Unix seconds).
     pub fn with_reset_at(mut self, reset: Option<u64>) -> Self {
         self.reset_at = reset;
+        self
+    }
+
+    /// Names the stored profile the credential came from, for the errors
+    /// that regenerated keys cause (codes 89, 32, 99, an unauthorized
+    /// client); other errors are returned as they are.
+    pub fn with_profile(mut self, profile: &str) -> Self {
+        if matches!(
+            self.kind,
+            ApiErrorKind::InvalidToken
+                | ApiErrorKind::Authentication
+                | ApiErrorKind::AppCredentials
+                | ApiErrorKind::UnauthorizedClient
+        ) {
+            self.profile = Some(profile.to_owned());
+        }
         self
     }
 
@@ -348,6 +369,12 @@ impl fmt::Display for ApiError {
         }
         if let Some(reset) = self.reset_at {
             write!(f, ". Rate limit resets at {reset} (Unix time)")?;
+        }
+        if let Some(profile) = &self.profile {
+            write!(
+                f,
+                ". The credentials come from profile {profile}: if its keys were regenerated in the developer portal, store the new ones with set_app_keys (its users are kept)"
+            )?;
         }
         Ok(())
     }

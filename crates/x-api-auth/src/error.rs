@@ -210,6 +210,7 @@ impl Error {
                     ("hint", api.hint.map(Text)),
                     ("base_string", api.base_string.as_deref().map(Text)),
                     ("reset_at", api.reset_at.map(Number)),
+                    ("profile", api.profile.as_deref().map(Text)),
                 ];
                 fields.extend(optional.into_iter().filter_map(|(k, v)| Some((k, v?))));
             }

@@ -91,6 +91,15 @@ class TokenManager(_NativeTokenManager):
         self, user: str | None, rejected: OAuth2UserToken
     ) -> OAuth2UserToken: ...
     async def bearer_async(self) -> BearerToken: ...
+    async def send_async(
+        self,
+        user: str | None,
+        method: str,
+        path: str,
+        *,
+        form: _Form | None = None,
+        json_body: Any = None,
+    ) -> ApiResponse: ...
     async def save_login_async(
         self,
         user_id: str,

@@ -21,10 +21,12 @@ use std::time::{Duration, SystemTime};
 
 use super::record::{AppRecord, Record, RecordKey, UserRecord};
 use super::store::{RecordLock, TokenStore, find_user, load_app};
+use crate::api::{ApiResponse, Body};
 use crate::api_error::ApiErrorKind;
 use crate::credentials::{ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::error::{Error, Result, StoreErrorKind};
 use crate::flows::XAuth;
+use crate::oauth1::OAuth1;
 use crate::secret::BearerToken;
 
 /// What changed in the store, for a [`TokenChangeHook`]. It holds no secret:
@@ -390,7 +392,83 @@ impl TokenManager {
                     &format!("X refused the refresh ({})", api.api_message),
                 ))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(self.named(e)),
+        }
+    }
+
+    /// `e`, naming this manager's profile when regenerated keys may be the cause.
+    fn named(&self, e: Error) -> Error {
+        match e {
+            Error::Api(api) => Error::Api(Box::new(api.with_profile(&self.inner.profile))),
+            other => other,
+        }
+    }
+
+    /// Sends an authorised request as a stored user (`None`: the default
+    /// user): with their OAuth 2.0 token, refreshed when due and once after a
+    /// 401, or else with OAuth 1.0a (the app's stored API Key & Secret and the
+    /// user's access token). A refusal that regenerated keys can cause (codes
+    /// 89, 32, 99) names the profile and says how to replace its keys.
+    pub async fn send(
+        &self,
+        user: Option<&str>,
+        method: &str,
+        path: &str,
+        body: &Body,
+    ) -> Result<ApiResponse> {
+        let x = self.xauth();
+        let token = match self.fresh_token(user) {
+            Some(token) => token,
+            None => {
+                let (store, profile, who) = (
+                    self.inner.store.clone(),
+                    self.inner.profile.clone(),
+                    user.map(str::to_owned),
+                );
+                let record =
+                    blocking(move || find_user(store.as_ref(), &profile, who.as_deref())).await?;
+                match (record.oauth2, record.oauth1) {
+                    (Some(_), _) => self.access_token(user).await?,
+                    (None, Some(access)) => {
+                        let consumer = self
+                            .app()
+                            .await?
+                            .consumer
+                            .ok_or_else(|| self.missing_keys())?;
+                        let signer = OAuth1::new(consumer).with_token(access);
+                        return x
+                            .send(&signer.into(), method, path, body)
+                            .await
+                            .map_err(|e| self.named(e));
+                    }
+                    (None, None) => {
+                        return Err(
+                            self.login_required(&record.user_id, "the record holds no token")
+                        );
+                    }
+                }
+            }
+        };
+        match x.send(&token.clone().into(), method, path, body).await {
+            Err(Error::Api(api)) if api.status == 401 => {
+                let fresh = self.refresh_after_unauthorized(user, &token).await?;
+                x.send(&fresh.into(), method, path, body)
+                    .await
+                    .map_err(|e| self.named(e))
+            }
+            other => other.map_err(|e| self.named(e)),
+        }
+    }
+
+    async fn app(&self) -> Result<AppRecord> {
+        let (store, profile) = (self.inner.store.clone(), self.inner.profile.clone());
+        blocking(move || load_app(store.as_ref(), &profile)).await
+    }
+
+    fn missing_keys(&self) -> Error {
+        Error::MissingConfig {
+            name: format!("the API Key & Secret of profile {}", self.inner.profile),
+            reason: "are not stored (save the app's keys first)",
         }
     }
 
@@ -425,27 +503,28 @@ impl TokenManager {
     }
 
     async fn client(&self) -> Result<OAuth2Client> {
-        let (store, profile) = (self.inner.store.clone(), self.inner.profile.clone());
-        let app = blocking(move || load_app(store.as_ref(), &profile)).await?;
-        app.client.ok_or_else(|| Error::MissingConfig {
-            name: format!("the OAuth 2.0 Client ID of profile {}", self.inner.profile),
-            reason: "is not stored (save the app's client first)",
-        })
+        self.app()
+            .await?
+            .client
+            .ok_or_else(|| Error::MissingConfig {
+                name: format!("the OAuth 2.0 Client ID of profile {}", self.inner.profile),
+                reason: "is not stored (save the app's client first)",
+            })
     }
 
     /// The app's bearer token: the stored one, or one obtained with the
     /// stored API Key & Secret and stored.
     pub async fn bearer(&self) -> Result<BearerToken> {
-        let (store, profile) = (self.inner.store.clone(), self.inner.profile.clone());
-        let app = blocking(move || load_app(store.as_ref(), &profile)).await?;
+        let app = self.app().await?;
         if let Some(bearer) = app.bearer {
             return Ok(bearer);
         }
-        let consumer = app.consumer.clone().ok_or_else(|| Error::MissingConfig {
-            name: format!("the API Key & Secret of profile {}", self.inner.profile),
-            reason: "are not stored (save the app's keys first)",
-        })?;
-        let bearer = self.xauth().obtain_bearer(&consumer).await?;
+        let consumer = app.consumer.clone().ok_or_else(|| self.missing_keys())?;
+        let bearer = self
+            .xauth()
+            .obtain_bearer(&consumer)
+            .await
+            .map_err(|e| self.named(e))?;
         let stored = bearer.clone();
         self.update_app(move |app| app.bearer = Some(stored))
             .await?;
@@ -523,12 +602,7 @@ impl TokenManager {
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, c| c.user_id != saved.user_id);
         self.notify(Some(&saved.user_id), saved.generation, false);
-        let (store, profile) = (self.inner.store.clone(), self.inner.profile.clone());
-        if blocking(move || load_app(store.as_ref(), &profile))
-            .await?
-            .default_user
-            .is_none()
-        {
+        if self.app().await?.default_user.is_none() {
             let user_id = saved.user_id.clone();
             self.update_app(move |app| {
                 app.default_user.get_or_insert(user_id);

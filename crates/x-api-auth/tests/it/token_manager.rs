@@ -459,3 +459,39 @@ fn chown_tree(path: &std::path::Path, uid: u32) {
         }
     }
 }
+
+#[tokio::test]
+async fn regenerated_keys_are_named_and_replaced_without_losing_users() {
+    use x_api_auth::{AccessToken, Body, ConsumerKeys};
+    let fleet = Fleet::start("regenerated", 7200).await;
+    let manager = fleet.manager();
+    let app = &fleet.sandbox.config().apps[0];
+    // the stored API Key Secret is the old one; the user's OAuth 1.0a token is fine
+    let old = ConsumerKeys::new(&app.consumer_key, "regenerated-away").unwrap();
+    manager.set_app_keys(Some(old), None).await.unwrap();
+    let mut user = UserRecord::new("1001");
+    user.oauth1 =
+        Some(AccessToken::new(&app.access_token, app.access_token_secret.as_str()).unwrap());
+    manager.save_login(user).await.unwrap();
+
+    let e = manager
+        .send(None, "GET", "/2/users/me", &Body::Empty)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "X_AUTHENTICATION");
+    assert!(
+        e.to_string().contains("profile fleet") && e.to_string().contains("set_app_keys"),
+        "{e}"
+    );
+    assert_eq!(e.api_error().unwrap().profile.as_deref(), Some("fleet"));
+
+    let new = ConsumerKeys::new(&app.consumer_key, app.consumer_secret.as_str()).unwrap();
+    manager.set_app_keys(Some(new), None).await.unwrap();
+    let me = manager
+        .send(None, "GET", "/2/users/me", &Body::Empty)
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(me["data"]["id"], "1001", "the user survived the new keys");
+}
