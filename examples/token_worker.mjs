@@ -15,14 +15,17 @@ const fetches = (users ? users.split(',') : [undefined]).map((user) => authorize
 const deadline = Date.now() + Number(seconds) * 1000
 let ok = 0
 let sent = 0
+let lastRoundFailed = 0
 const errors = []
 while (Date.now() < deadline || sent < fetches.length) {
   const round = Array.from({ length: Number(concurrency) }, () => fetches[sent++ % fetches.length](`${base}/2/users/me`))
+  const before = errors.length
   for (const outcome of await Promise.allSettled(round)) {
     if (outcome.status === 'fulfilled' && outcome.value.status === 200) ok++
     else errors.push(outcome.status === 'fulfilled' ? `HTTP ${outcome.value.status}: ${await outcome.value.text()}` : String(outcome.reason))
   }
+  lastRoundFailed = errors.length - before
   if (Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200)) // paced rounds
 }
-console.log(JSON.stringify({ ok, failed: errors.length, errors: errors.slice(0, 5) }))
+console.log(JSON.stringify({ ok, failed: errors.length, last_round_failed: lastRoundFailed, errors: errors.slice(0, 5) }))
 process.exit(errors.length ? 1 : 0)

@@ -27,7 +27,7 @@ def main() -> int:
     )
     auths = [requests_auth.OAuth2UserAuth(manager, user) for user in users]
     deadline = time.monotonic() + float(seconds)
-    ok, errors, sent = 0, [], 0
+    ok, errors, sent, last_round_failed = 0, [], 0, 0
 
     def one(auth: requests_auth.OAuth2UserAuth) -> str | None:
         try:
@@ -46,14 +46,19 @@ def main() -> int:
                 auths[(sent + i) % len(auths)] for i in range(int(concurrency))
             ]
             sent += len(round_auths)
-            for error in pool.map(one, round_auths):
-                if error is None:
-                    ok += 1
-                else:
-                    errors.append(error)
+            outcomes = list(pool.map(one, round_auths))
+            last_round_failed = sum(error is not None for error in outcomes)
+            ok += len(outcomes) - last_round_failed
+            errors += [error for error in outcomes if error is not None]
             if time.monotonic() < deadline:
                 time.sleep(0.2)  # paced rounds
-    print(json.dumps({"ok": ok, "failed": len(errors), "errors": errors[:5]}))
+    result = {
+        "ok": ok,
+        "failed": len(errors),
+        "last_round_failed": last_round_failed,
+        "errors": errors[:5],
+    }
+    print(json.dumps(result))
     return 1 if errors else 0
 
 

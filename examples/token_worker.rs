@@ -57,6 +57,7 @@ async fn main() -> Result<(), Error> {
     let concurrency: usize = concurrency.parse().unwrap_or(100);
     let (mut ok, mut errors) = (0u64, Vec::new());
     let mut next_user = 0;
+    let (mut failed_before, mut last_round_failed) = (0, 0);
     while Instant::now() < deadline || next_user < users.len() {
         let round: Vec<_> = (0..concurrency)
             .map(|_| {
@@ -66,20 +67,23 @@ async fn main() -> Result<(), Error> {
                 tokio::spawn(async move { one_request(&x, &manager, user.as_deref()).await })
             })
             .collect();
+        last_round_failed = 0;
         for request in round {
             match request.await {
                 Ok(Ok(())) => ok += 1,
                 Ok(Err(e)) => errors.push(e.to_string()),
                 Err(e) => errors.push(e.to_string()),
             }
+            last_round_failed = errors.len() - failed_before;
         }
+        failed_before = errors.len();
         if Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(200)).await; // paced rounds
         }
     }
     println!(
         "{}",
-        serde_json::json!({"ok": ok, "failed": errors.len(), "errors": errors.iter().take(5).collect::<Vec<_>>()})
+        serde_json::json!({"ok": ok, "failed": errors.len(), "last_round_failed": last_round_failed, "errors": errors.iter().take(5).collect::<Vec<_>>()})
     );
     std::process::exit(i32::from(!errors.is_empty()));
 }

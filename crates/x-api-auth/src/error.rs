@@ -293,11 +293,14 @@ pub enum StoreErrorKind {
     UnsupportedVersion,
     /// The store URL is not one this build understands.
     Url,
+    /// The store's server (Redis) cannot be reached; a token X issued
+    /// meanwhile is kept in memory and saved when it is back.
+    Unavailable,
 }
 
 impl StoreErrorKind {
     /// `io`, `permissions`, `corrupt`, `decrypt`, `conflict`, `locked`,
-    /// `unsupported-version` or `url`.
+    /// `unsupported-version`, `url` or `unavailable`.
     pub fn as_str(self) -> &'static str {
         match self {
             StoreErrorKind::Io => "io",
@@ -308,6 +311,7 @@ impl StoreErrorKind {
             StoreErrorKind::Locked => "locked",
             StoreErrorKind::UnsupportedVersion => "unsupported-version",
             StoreErrorKind::Url => "url",
+            StoreErrorKind::Unavailable => "unavailable",
         }
     }
 }

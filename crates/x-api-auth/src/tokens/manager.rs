@@ -235,6 +235,14 @@ impl TokenManager {
             .clone()
     }
 
+    fn forget(&self, user_id: &str) {
+        self.inner
+            .cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, c| c.user_id != user_id);
+    }
+
     fn remember(&self, user: Option<&str>, cached: Cached) {
         let mut cache = self.inner.cache.write().unwrap_or_else(|p| p.into_inner());
         cache.insert(cached.user_id.clone(), cached.clone());
@@ -280,6 +288,45 @@ impl TokenManager {
             .get(&user_id)
             .and_then(|c| c.unsaved.clone());
 
+        if let Some(pending) = unsaved {
+            // X issued this token earlier and the store refused it: write it
+            // now, compare-and-swap on the generation it was based on, without
+            // waiting for the lock (a lock lost in a store outage may still
+            // be held until it expires, and nobody may refresh before this
+            // token is stored).
+            let (store, save_key, record) =
+                (self.inner.store.clone(), key.clone(), pending.clone());
+            let expected = pending.generation.saturating_sub(1);
+            match blocking(move || store.save(&save_key, &Record::User(record), expected, None))
+                .await
+            {
+                Ok(()) => {
+                    self.notify(Some(&pending.user_id), pending.generation, false);
+                    let token = pending
+                        .oauth2
+                        .clone()
+                        .unwrap_or_else(|| OAuth2UserToken::new(""));
+                    self.remember(
+                        user,
+                        Cached {
+                            user_id,
+                            token: token.clone(),
+                            unsaved: None,
+                        },
+                    );
+                    return Ok(token);
+                }
+                Err(Error::Store {
+                    kind: StoreErrorKind::Conflict,
+                    ..
+                }) => {
+                    // the store moved on without it: forget it and read what is there
+                    self.forget(&user_id);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+
         let (store, lock_key, wait) = (self.inner.store.clone(), key.clone(), self.inner.lock_wait);
         let (record_lock, stored) = blocking(move || {
             let held = store.lock(&lock_key, wait)?;
@@ -297,28 +344,6 @@ impl TokenManager {
                 });
             }
         };
-        if let Some(pending) = unsaved {
-            // X issued this token earlier and the store refused it: write it now.
-            let expected = record.generation;
-            let mut pending = pending;
-            pending.generation = expected + 1;
-            record = self
-                .store_record(key, pending, expected, record_lock)
-                .await?;
-            let token = record
-                .oauth2
-                .clone()
-                .unwrap_or_else(|| OAuth2UserToken::new(""));
-            self.remember(
-                user,
-                Cached {
-                    user_id,
-                    token: token.clone(),
-                    unsaved: None,
-                },
-            );
-            return Ok(token);
-        }
         if record.needs_login {
             return Err(self.login_required(&user_id, "a refresh was refused before"));
         }
@@ -337,6 +362,24 @@ impl TokenManager {
             return Ok(token);
         }
         let client = self.client().await?;
+        // A lock that can expire (Redis) may have passed to another worker
+        // while this one waited: then send nothing.
+        let (store, lock_key) = (self.inner.store.clone(), key.clone());
+        let (record_lock, still_held) = blocking(move || {
+            let held = store.still_held(&lock_key, &record_lock)?;
+            Ok((record_lock, held))
+        })
+        .await?;
+        if !still_held {
+            return Err(Error::Store {
+                kind: StoreErrorKind::Locked,
+                location: self.inner.store.location(),
+                reason: format!(
+                    "{}: this worker's refresh lock expired before it sent the refresh; nothing was sent: ask again",
+                    key.path()
+                ),
+            });
+        }
         match self.xauth().refresh(&client, &token).await {
             Ok(new_token) => {
                 let expected = record.generation;

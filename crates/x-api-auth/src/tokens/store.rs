@@ -78,6 +78,13 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// Removes the record (nothing when absent).
     fn delete(&self, key: &RecordKey) -> Result<()>;
 
+    /// Whether `lock` still holds the record: a lock that can expire
+    /// (Redis) may have passed to another worker. The manager asks right
+    /// before it sends a refresh. Locks that never expire always hold.
+    fn still_held(&self, _key: &RecordKey, _lock: &RecordLock) -> Result<bool> {
+        Ok(true)
+    }
+
     /// The record as a JSON document to move elsewhere ([`Record::export`]):
     /// secrets only when `include_secrets`.
     fn export_record(&self, key: &RecordKey, include_secrets: bool) -> Result<Option<String>> {
@@ -119,10 +126,12 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
         .unwrap_or_else(|| "file:".to_owned());
     match url.split_once(':') {
         Some(("file", rest)) => Ok(Arc::new(FileStore::open(rest)?)),
+        #[cfg(feature = "store-redis")]
+        Some(("redis", _)) => Ok(Arc::new(super::stores::redis::RedisStore::open(&url)?)),
         _ => Err(Error::store(
             StoreErrorKind::Url,
             &url,
-            "is not a store URL this build understands: use file: or file:/path/to/store (a directory)",
+            "is not a store URL this build understands: use file:, file:/path/to/store (a directory), or redis://host:port/db (with the store-redis feature)",
         )),
     }
 }

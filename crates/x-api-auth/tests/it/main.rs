@@ -8,8 +8,11 @@ mod differential;
 mod faults;
 mod file_store;
 mod properties;
+#[cfg(feature = "store-redis")]
+mod redis_server;
 mod scenarios;
 mod secrets_never_leak;
+mod store_conformance;
 mod support;
 mod token_manager;
 mod transport;

@@ -2,6 +2,8 @@
 //! and Redis come behind features.
 
 pub mod file;
+#[cfg(feature = "store-redis")]
+pub mod redis;
 mod sealed;
 
 pub use sealed::{KEY_ENV, PASSPHRASE_ENV, StoreKey};
