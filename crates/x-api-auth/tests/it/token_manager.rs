@@ -495,3 +495,135 @@ async fn regenerated_keys_are_named_and_replaced_without_losing_users() {
         .unwrap();
     assert_eq!(me["data"]["id"], "1001", "the user survived the new keys");
 }
+
+/// A Redis store that says when it holds a record's lock (on the first load
+/// under it), and pauses there so that the test can stop the process.
+#[cfg(feature = "store-redis")]
+#[derive(Debug)]
+struct Announcing(x_api_auth::tokens::stores::redis::RedisStore, AtomicBool);
+
+#[cfg(feature = "store-redis")]
+impl TokenStore for Announcing {
+    fn location(&self) -> String {
+        self.0.location()
+    }
+    fn load(&self, key: &RecordKey) -> x_api_auth::Result<Option<Record>> {
+        if self.1.swap(false, Ordering::SeqCst) {
+            println!("LOCKED");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        self.0.load(key)
+    }
+    fn save(
+        &self,
+        key: &RecordKey,
+        record: &Record,
+        expected: u64,
+        lock: Option<&RecordLock>,
+    ) -> x_api_auth::Result<()> {
+        self.0.save(key, record, expected, lock)
+    }
+    fn lock(&self, key: &RecordKey, wait: Duration) -> x_api_auth::Result<RecordLock> {
+        let held = self.0.lock(key, wait)?;
+        self.1.store(true, Ordering::SeqCst);
+        Ok(held)
+    }
+    fn still_held(&self, key: &RecordKey, lock: &RecordLock) -> x_api_auth::Result<bool> {
+        self.0.still_held(key, lock)
+    }
+    fn list(&self, profile: Option<&str>) -> x_api_auth::Result<Vec<RecordKey>> {
+        self.0.list(profile)
+    }
+    fn delete(&self, key: &RecordKey) -> x_api_auth::Result<()> {
+        self.0.delete(key)
+    }
+}
+
+/// The stalled worker: takes the lock for a due token and reports what
+/// happened once it is resumed.
+#[cfg(feature = "store-redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a child process of a_worker_stopped_holding_its_lock_does_not_send_its_refresh"]
+async fn stalled_child() {
+    use x_api_auth::tokens::stores::redis::RedisStore;
+    let base = std::env::var("X_API_AUTH_CRASH_SANDBOX").unwrap();
+    let url = std::env::var("X_API_AUTH_CRASH_STORE").unwrap();
+    let x = XAuth::with_base_urls(&base, &base, Duration::from_secs(10)).unwrap();
+    let store = Arc::new(Announcing(
+        RedisStore::open(&url).unwrap(),
+        AtomicBool::new(false),
+    ));
+    let manager = TokenManager::new(x, store, Some("fleet"))
+        .unwrap()
+        .with_refresh_margin(Duration::from_secs(7200));
+    match manager.access_token(None).await {
+        Ok(_) => println!("SENT"),
+        Err(e) => println!("REFUSED {e}"),
+    }
+}
+
+#[cfg(feature = "store-redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stopped_holding_its_lock_does_not_send_its_refresh() {
+    use std::io::{BufRead, BufReader};
+    use x_api_auth::tokens::stores::redis::RedisStore;
+    let redis = crate::redis_server::RedisServer::start();
+    let url = format!("{}&lock_ttl_ms=500", redis.url("stalled"));
+    let mut fleet = Fleet::start("stalled", 7200).await;
+    fleet.store = Arc::new(RedisStore::open(&url).unwrap());
+    let manager = fleet
+        .manager()
+        .with_refresh_margin(Duration::from_secs(7200)); // always due
+    fleet.login(&manager, "1001").await;
+
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "token_manager::stalled_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("X_API_AUTH_CRASH_SANDBOX", fleet.sandbox.base_url())
+        .env("X_API_AUTH_CRASH_STORE", &url)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while lines.next().unwrap().unwrap() != "LOCKED" {}
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-STOP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // its lock expires; another worker refreshes meanwhile
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    manager.access_token(None).await.unwrap();
+    assert_eq!(fleet.sandbox.counters().refreshes, 1);
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-CONT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    child.wait().unwrap();
+    let outcome = rest
+        .iter()
+        .find(|l| l.starts_with("SENT") || l.starts_with("REFUSED"))
+        .unwrap();
+    assert!(
+        outcome.starts_with("REFUSED") && outcome.contains("nothing was sent"),
+        "{rest:?}"
+    );
+    assert_eq!(
+        fleet.sandbox.counters().refreshes,
+        1,
+        "the stalled worker sent no refresh"
+    );
+    assert_eq!(fleet.sandbox.counters().refresh_reuse_detected, 0);
+}
