@@ -33,6 +33,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tokens::TokenStore>()?;
     m.add_class::<tokens::TokenManager>()?;
     m.add_function(wrap_pyfunction!(tokens::open_store, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::custom_store, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::check_store, m)?)?;
     m.add_function(wrap_pyfunction!(api::authorize, m)?)?;
     m.add_function(wrap_pyfunction!(oauth1::percent_encode, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::basic_authorization, m)?)?;

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
+use x_api_auth::tokens::{
+    self, Record, RecordKey, RecordLock, TokenChange, TokenChangeHook, UserRecord,
+};
 
 use crate::api::{ApiResponse, body};
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
@@ -83,6 +85,185 @@ fn key(profile: &str, user_id: Option<&str>) -> x_api_auth::Result<RecordKey> {
 #[pyo3(signature = (url=None))]
 pub fn open_store(py: Python<'_>, url: Option<&str>) -> PyResult<TokenStore> {
     guard(py, || tokens::open_store(url)).map(TokenStore)
+}
+
+/// A store the application supplies: a Python object with `location`,
+/// `load`, `save`, `lock`, `list` and `delete` (and optionally
+/// `still_held`), called by the core's `TokenStore` trait; the manager's
+/// policy stays in Rust. See `examples/sqlite_store.py`.
+struct PyStore {
+    object: Py<PyAny>,
+    location: String,
+}
+
+impl std::fmt::Debug for PyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PyStore")
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+impl PyStore {
+    /// Calls `method`; a Python exception becomes `X_STORE` (io).
+    fn call<
+        T: for<'a, 'py> FromPyObject<'a, 'py>,
+        A: for<'py> IntoPyObject<'py, Target = pyo3::types::PyTuple>,
+    >(
+        &self,
+        method: &str,
+        args: A,
+    ) -> x_api_auth::Result<T> {
+        Python::attach(|py| {
+            args.into_pyobject(py)
+                .map_err(Into::into)
+                .map(pyo3::BoundObject::into_bound)
+                .and_then(|args| self.object.call_method1(py, method, args))
+                .and_then(|value| value.extract::<T>(py).map_err(Into::into))
+                .map_err(|e| x_api_auth::Error::Store {
+                    kind: x_api_auth::StoreErrorKind::Io,
+                    location: self.location.clone(),
+                    reason: format!("the application's store raised in {method}(): {e}"),
+                })
+        })
+    }
+
+    fn refused(&self, kind: x_api_auth::StoreErrorKind, reason: String) -> x_api_auth::Error {
+        x_api_auth::Error::Store {
+            kind,
+            location: self.location.clone(),
+            reason,
+        }
+    }
+}
+
+/// Releases a lock handle of the application's store when dropped.
+struct PyLock(Py<PyAny>);
+
+impl Drop for PyLock {
+    fn drop(&mut self) {
+        Python::attach(|py| {
+            if let Err(e) = self.0.call_method0(py, "release") {
+                e.write_unraisable(py, Some(self.0.bind(py)));
+            }
+        });
+    }
+}
+
+impl tokens::TokenStore for PyStore {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn load(&self, key: &RecordKey) -> x_api_auth::Result<Option<Record>> {
+        let document: Option<String> = self.call("load", (key.path(),))?;
+        document
+            .map(|d| Record::from_document(&d, &format!("{} {}", self.location, key.path())))
+            .transpose()
+    }
+
+    fn save(
+        &self,
+        key: &RecordKey,
+        record: &Record,
+        expected: u64,
+        lock: Option<&RecordLock>,
+    ) -> x_api_auth::Result<()> {
+        if record.generation() <= expected {
+            return Err(self.refused(
+                x_api_auth::StoreErrorKind::Conflict,
+                "a save must raise the generation".into(),
+            ));
+        }
+        let document = record.to_document();
+        let fence = lock.map(|l| l.fence);
+        let args = (
+            key.path(),
+            document.as_str(),
+            expected,
+            record.generation(),
+            fence,
+        );
+        if self.call::<bool, _>("save", args)? {
+            Ok(())
+        } else {
+            let why = format!(
+                "{} is not at generation {expected} (or its lock was lost): read it again",
+                key.path()
+            );
+            Err(self.refused(x_api_auth::StoreErrorKind::Conflict, why))
+        }
+    }
+
+    fn lock(&self, key: &RecordKey, wait: Duration) -> x_api_auth::Result<RecordLock> {
+        let handle: Option<Py<PyAny>> = self.call("lock", (key.path(), wait.as_secs_f64()))?;
+        let handle = handle.ok_or_else(|| {
+            let why = format!(
+                "{} stayed locked for {wait:?}: is a refresh stuck?",
+                key.path()
+            );
+            self.refused(x_api_auth::StoreErrorKind::Locked, why)
+        })?;
+        let fence = Python::attach(|py| {
+            handle
+                .getattr(py, "fence")
+                .and_then(|f| f.extract::<u64>(py))
+                .unwrap_or(0)
+        });
+        Ok(RecordLock::new(fence, PyLock(handle)))
+    }
+
+    fn still_held(&self, key: &RecordKey, lock: &RecordLock) -> x_api_auth::Result<bool> {
+        let has = Python::attach(|py| self.object.bind(py).hasattr("still_held").unwrap_or(false));
+        if has {
+            self.call("still_held", (key.path(), lock.fence))
+        } else {
+            Ok(true)
+        }
+    }
+
+    fn list(&self, profile: Option<&str>) -> x_api_auth::Result<Vec<RecordKey>> {
+        let paths: Vec<String> = self.call("list", (profile.map(str::to_owned),))?;
+        let mut keys: Vec<RecordKey> = paths
+            .iter()
+            .filter_map(|p| RecordKey::from_path(p))
+            .collect();
+        keys.sort();
+        Ok(keys)
+    }
+
+    fn delete(&self, key: &RecordKey) -> x_api_auth::Result<()> {
+        self.call::<Py<PyAny>, _>("delete", (key.path(),)).map(drop)
+    }
+}
+
+/// A `TokenStore` over an object the application supplies (its own
+/// database): see `examples/sqlite_store.py` for the methods it needs.
+#[pyfunction]
+pub fn custom_store(py: Python<'_>, store: Py<PyAny>) -> PyResult<TokenStore> {
+    let location: String = store
+        .getattr(py, "location")
+        .and_then(|l| l.extract(py))
+        .map_err(|_| {
+            crate::errors::invalid(
+                py,
+                "store",
+                "needs a `location` string (and load, save, lock, list, delete)",
+            )
+        })?;
+    Ok(TokenStore(Arc::new(PyStore {
+        object: store,
+        location,
+    })))
+}
+
+/// Runs the core's store conformance checks on `store` with records of
+/// `profile`; returns what failed, or None.
+#[pyfunction]
+#[pyo3(signature = (store, profile="conformance"))]
+pub fn check_store(py: Python<'_>, store: &TokenStore, profile: &str) -> Option<String> {
+    let store = store.0.clone();
+    py.detach(|| tokens::check_store(store, profile).err())
 }
 
 /// Calls a Python callable with a dict of the change.

@@ -4,6 +4,7 @@ child, a store that cannot be written, and credentials that never leave by accid
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import pathlib
@@ -21,6 +22,8 @@ import requests
 import x_api_auth
 from x_api_auth import errors, requests_auth
 from x_api_auth.testing import Sandbox
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[3] / "examples"
 
 
 @pytest.fixture
@@ -164,3 +167,53 @@ def test_the_manager_sends_as_a_stored_user(world: Any) -> None:
     time.sleep(1.1)  # due: the send refreshes first
     response = asyncio.run(manager.send_async("sandbox_user", "POST", "/2/echo", json_body={"a": 1}))
     assert response.json()["json"] == {"a": 1} and sandbox.counters["refreshes"] == 1
+
+
+def sqlite_store_class() -> Any:
+    spec = importlib.util.spec_from_file_location("sqlite_store", EXAMPLES / "sqlite_store.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SqliteStore
+
+
+def test_a_store_the_application_supplies_passes_the_core_checks(tmp_path: pathlib.Path) -> None:
+    store = x_api_auth.custom_store(sqlite_store_class()(str(tmp_path / "tokens.db")))
+    assert x_api_auth.check_store(store) is None
+    assert store.location == f"sqlite:{tmp_path / 'tokens.db'}"
+
+
+def test_the_manager_refreshes_once_through_the_applications_store(tmp_path: pathlib.Path) -> None:
+    with Sandbox({"access_token_lifetime_secs": 2}) as sandbox:
+        store = x_api_auth.custom_store(sqlite_store_class()(str(tmp_path / "tokens.db")))
+        managers = [
+            x_api_auth.TokenManager(sandbox.xauth(), store, "app", refresh_margin=1.0) for _ in range(2)
+        ]
+        sandbox.login(managers[0])
+        time.sleep(1.1)
+        results: list[str] = []
+
+        def worker(manager: x_api_auth.TokenManager) -> None:
+            for _ in range(5):
+                results.append(sandbox.xauth().users_me(manager.access_token())["data"]["id"])
+
+        threads = [threading.Thread(target=worker, args=(managers[i % 2],)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == ["1001"] * 40
+        assert sandbox.counters["refreshes"] == 1 and sandbox.counters["refresh_reuse_detected"] == 0
+
+
+def test_a_failing_application_store_is_a_store_error() -> None:
+    class Broken:
+        location = "broken:"
+
+        def load(self, key: str) -> str | None:
+            raise RuntimeError("database is down")
+
+    with pytest.raises(errors.StoreError, match="database is down"):
+        x_api_auth.custom_store(Broken()).export_record("p", "1")
+    with pytest.raises(errors.InvalidInputError):
+        x_api_auth.custom_store(object())

@@ -40,7 +40,9 @@ __all__ = [
     "XAuthError",
     "authorize",
     "basic_authorization",
+    "check_store",
     "crc_response_token",
+    "custom_store",
     "open_store",
     "parse_error",
     "percent_encode",
@@ -162,6 +164,8 @@ RateLimit = _native.RateLimit
 
 authorize = _typed(_native.authorize)
 open_store = _typed(_native.open_store)
+custom_store = _typed(_native.custom_store)
+check_store = _typed(_native.check_store)
 crc_response_token = _typed(_native.crc_response_token)
 verify_webhook_signature = _typed(_native.verify_webhook_signature)
 parse_error = _typed(_native.parse_error)

@@ -21,7 +21,9 @@ from x_api_auth._native import XAuth as _NativeXAuth
 from x_api_auth._native import _Credential, _Form
 from x_api_auth._native import authorize as authorize
 from x_api_auth._native import basic_authorization as basic_authorization
+from x_api_auth._native import check_store as check_store
 from x_api_auth._native import crc_response_token as crc_response_token
+from x_api_auth._native import custom_store as custom_store
 from x_api_auth._native import open_store as open_store
 from x_api_auth._native import parse_error as parse_error
 from x_api_auth._native import percent_encode as percent_encode
@@ -48,7 +50,9 @@ __all__ = [
     "XAuthError",
     "authorize",
     "basic_authorization",
+    "check_store",
     "crc_response_token",
+    "custom_store",
     "open_store",
     "parse_error",
     "percent_encode",

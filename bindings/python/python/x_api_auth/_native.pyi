@@ -25,7 +25,9 @@ __all__ = [
     "XAuth",
     "authorize",
     "basic_authorization",
+    "check_store",
     "crc_response_token",
+    "custom_store",
     "open_store",
     "parse_error",
     "percent_encode",
@@ -270,6 +272,8 @@ class TokenStore:
     def delete(self, profile: str, user_id: str | None = None) -> None: ...
 
 def open_store(url: str | None = None) -> TokenStore: ...
+def custom_store(store: object) -> TokenStore: ...
+def check_store(store: TokenStore, profile: str = "conformance") -> str | None: ...
 
 @disjoint_base
 class TokenManager:

@@ -8,12 +8,14 @@
 //! - [`stores`]: backends; [`stores::file::FileStore`] is the default.
 //! - `manager` (feature `reqwest`): [`TokenManager`].
 
+mod conformance;
 #[cfg(feature = "reqwest")]
 mod manager;
 pub mod record;
 pub mod store;
 pub mod stores;
 
+pub use conformance::check_store;
 #[cfg(feature = "reqwest")]
 pub use manager::{TokenChange, TokenChangeHook, TokenManager};
 pub use record::{AppRecord, DEFAULT_PROFILE, FORMAT_VERSION, Record, RecordKey, UserRecord};

@@ -57,6 +57,23 @@ impl RecordKey {
         })
     }
 
+    /// The key of a [`RecordKey::path`], if it is one.
+    ///
+    /// ```
+    /// use x_api_auth::tokens::RecordKey;
+    /// assert_eq!(RecordKey::from_path("default/users/1001"), RecordKey::user("default", "1001").ok());
+    /// assert_eq!(RecordKey::from_path("default/app"), RecordKey::app("default").ok());
+    /// assert_eq!(RecordKey::from_path("default/other"), None);
+    /// ```
+    pub fn from_path(path: &str) -> Option<Self> {
+        let (profile, rest) = path.split_once('/')?;
+        match rest.strip_prefix("users/") {
+            Some(id) => Self::user(profile, id).ok(),
+            None if rest == "app" => Self::app(profile).ok(),
+            None => None,
+        }
+    }
+
     /// `profile/app` or `profile/users/<id>`: how a person finds the record
     /// (the keychain entry name, the lock file name).
     pub fn path(&self) -> String {
@@ -181,6 +198,35 @@ impl Record {
             )
         })?;
         stored.into_record(location)
+    }
+
+    /// The record as the document a key-value store keeps (Redis, stores
+    /// the application supplies): `{"format", "generation", "record"}`, every
+    /// secret in clear, wiped when dropped.
+    pub fn to_document(&self) -> Zeroizing<String> {
+        let document = serde_json::json!({
+            "format": FORMAT_VERSION,
+            "generation": self.generation(),
+            "record": self.to_stored_json(),
+        });
+        Zeroizing::new(document.to_string())
+    }
+
+    /// Reads what [`Record::to_document`] wrote; `location` names the store
+    /// and key in errors.
+    pub fn from_document(document: &str, location: &str) -> Result<Self> {
+        let corrupt = |reason: String| Error::store(StoreErrorKind::Corrupt, location, reason);
+        let mut value: serde_json::Value = serde_json::from_str(document)
+            .map_err(|e| corrupt(format!("is not a valid record ({e})")))?;
+        let format = value["format"].as_u64().unwrap_or(0);
+        if format > u64::from(FORMAT_VERSION) {
+            return Err(Error::store(
+                StoreErrorKind::UnsupportedVersion,
+                location,
+                format!("was written by a newer x-api-auth (format {format}): upgrade x-api-auth"),
+            ));
+        }
+        Record::from_stored_json(value["record"].take(), location)
     }
 
     /// The record as a JSON document to move elsewhere. Secrets are left out

@@ -20,10 +20,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
 use crate::error::{Error, Result, StoreErrorKind};
-use crate::tokens::record::{FORMAT_VERSION, Record, RecordKey};
+use crate::tokens::record::{Record, RecordKey};
 use crate::tokens::store::{RecordLock, TokenStore};
 
 const SAVE: &str = r"
@@ -198,19 +196,7 @@ impl TokenStore for RedisStore {
             .shared
             .with(|c| redis::cmd("GET").arg(&name).query(c))?;
         let Some(value) = value else { return Ok(None) };
-        let location = format!("{} {name}", self.shared.location);
-        let corrupt = |reason: String| Error::store(StoreErrorKind::Corrupt, &location, reason);
-        let mut document: serde_json::Value = serde_json::from_str(&value)
-            .map_err(|e| corrupt(format!("is not a valid record ({e})")))?;
-        let format = document["format"].as_u64().unwrap_or(0);
-        if format > u64::from(FORMAT_VERSION) {
-            return Err(Error::store(
-                StoreErrorKind::UnsupportedVersion,
-                &location,
-                format!("was written by a newer x-api-auth (format {format}): upgrade x-api-auth"),
-            ));
-        }
-        Record::from_stored_json(document["record"].take(), &location).map(Some)
+        Record::from_document(&value, &format!("{} {name}", self.shared.location)).map(Some)
     }
 
     fn save(
@@ -220,8 +206,7 @@ impl TokenStore for RedisStore {
         expected: u64,
         lock: Option<&RecordLock>,
     ) -> Result<()> {
-        let value = json!({"format": FORMAT_VERSION, "generation": record.generation(), "record": record.to_stored_json()});
-        let value = zeroize::Zeroizing::new(value.to_string());
+        let value = record.to_document();
         let fence = lock.map(|l| l.fence.to_string()).unwrap_or_default();
         if record.generation() <= expected {
             return Err(Error::store(
@@ -335,13 +320,7 @@ impl TokenStore for RedisStore {
         let mut keys: Vec<RecordKey> = names
             .iter()
             .filter_map(|name| {
-                let path = name.strip_prefix(&self.prefix)?.strip_prefix(':')?;
-                let (profile, rest) = path.split_once('/')?;
-                match rest.strip_prefix("users/") {
-                    Some(id) => RecordKey::user(profile, id).ok(),
-                    None if rest == "app" => RecordKey::app(profile).ok(),
-                    None => None,
-                }
+                RecordKey::from_path(name.strip_prefix(&self.prefix)?.strip_prefix(':')?)
             })
             .collect();
         keys.sort();
