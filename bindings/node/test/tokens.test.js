@@ -74,3 +74,19 @@ test('store errors are typed and name the file', async () => {
   assert.throws(() => x.openStore(`file:${dir}`).list(), (e) => e.code === 'X_STORE' && e.kind === 'permissions' && /chmod 600/.test(e.message))
   assert.throws(() => x.openStore('ftp://x'), (e) => e.code === 'X_STORE' && e.kind === 'url')
 })
+
+test('the keychain store through its URL (a private Secret Service: scripts/with-keyring)', async () => {
+  const world = startSandbox()
+  try {
+    const profile = `node-keychain-${process.pid}`
+    const manager = new x.TokenManager(world.xauth(), { store: 'keyring:', profile })
+    await manager.setAppKeys({ client: world.client() })
+    const { oauth2Authorize } = require('./helpers')
+    const token = await oauth2Authorize(world, world.client(), ['tweet.read', 'users.read', 'offline.access'])
+    await manager.saveLogin('1001', { oauth2: token })
+    assert.equal((await manager.send(null, 'GET', '/2/users/me')).json().data.id, '1001')
+    for (const { userId } of manager.store.list(profile)) manager.store.delete(profile, userId)
+  } finally {
+    world.stop()
+  }
+})

@@ -217,3 +217,15 @@ def test_a_failing_application_store_is_a_store_error() -> None:
         x_api_auth.custom_store(Broken()).export_record("p", "1")
     with pytest.raises(errors.InvalidInputError):
         x_api_auth.custom_store(object())
+
+
+def test_the_keychain_store_through_its_url() -> None:
+    """The OS keychain (a private Secret Service: the tests run under scripts/with-keyring)."""
+    with Sandbox() as sandbox:
+        profile = f"py-keychain-{os.getpid()}"
+        manager = x_api_auth.TokenManager(sandbox.xauth(), x_api_auth.open_store("keyring:"), profile)
+        sandbox.login(manager)
+        assert sandbox.xauth().users_me(manager.access_token())["data"]["id"] == "1001"
+        assert (profile, "1001") in manager.store.list(profile)
+        for _, user in manager.store.list(profile):
+            manager.store.delete(profile, user)

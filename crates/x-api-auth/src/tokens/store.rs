@@ -126,12 +126,14 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
         .unwrap_or_else(|| "file:".to_owned());
     match url.split_once(':') {
         Some(("file", rest)) => Ok(Arc::new(FileStore::open(rest)?)),
+        #[cfg(feature = "store-keyring")]
+        Some(("keyring", "")) => Ok(Arc::new(super::stores::keyring::KeyringStore::open()?)),
         #[cfg(feature = "store-redis")]
         Some(("redis", _)) => Ok(Arc::new(super::stores::redis::RedisStore::open(&url)?)),
         _ => Err(Error::store(
             StoreErrorKind::Url,
             &url,
-            "is not a store URL this build understands: use file:, file:/path/to/store (a directory), or redis://host:port/db (with the store-redis feature)",
+            "is not a store URL this build understands: use file:, file:/path/to/store (a directory), keyring: (store-keyring feature) or redis://host:port/db (store-redis feature)",
         )),
     }
 }

@@ -7,6 +7,8 @@ mod blocking;
 mod differential;
 mod faults;
 mod file_store;
+#[cfg(feature = "store-keyring")]
+mod keychain;
 mod properties;
 #[cfg(feature = "store-redis")]
 mod redis_server;

@@ -4,25 +4,10 @@
 
 use std::sync::Arc;
 
+use x_api_auth::tokens::check_store;
 use x_api_auth::tokens::stores::file::FileStore;
-use x_api_auth::tokens::{Record, UserRecord, check_store};
-use x_api_auth::{Error, OAuth2UserToken, StoreErrorKind};
 
 use crate::file_store::temp_dir;
-
-fn user(id: &str, generation: u64) -> Record {
-    let mut user = UserRecord::new(id);
-    user.oauth2 = Some(OAuth2UserToken::new("access"));
-    user.generation = generation;
-    Record::User(user)
-}
-
-fn kind(e: Error) -> StoreErrorKind {
-    match e {
-        Error::Store { kind, .. } => kind,
-        other => panic!("expected X_STORE, got {other:?}"),
-    }
-}
 
 #[test]
 fn the_file_store_conforms() {
@@ -45,7 +30,22 @@ mod redis {
 
     use x_api_auth::tokens::check_store;
 
-    use super::{kind, user};
+    use x_api_auth::tokens::{Record, UserRecord};
+    use x_api_auth::{Error, OAuth2UserToken};
+
+    fn user(id: &str, generation: u64) -> Record {
+        let mut user = UserRecord::new(id);
+        user.oauth2 = Some(OAuth2UserToken::new("access"));
+        user.generation = generation;
+        Record::User(user)
+    }
+
+    fn kind(e: Error) -> StoreErrorKind {
+        match e {
+            Error::Store { kind, .. } => kind,
+            other => panic!("expected X_STORE, got {other:?}"),
+        }
+    }
     use crate::redis_server::RedisServer;
 
     #[test]

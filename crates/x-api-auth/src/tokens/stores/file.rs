@@ -100,6 +100,22 @@ fn config_dir() -> Option<PathBuf> {
     base.map(|b| b.join("x-api-auth"))
 }
 
+/// The key of a store encrypted with a key kept in the OS keychain
+/// (`file:/dir?key=keyring`): 32 random bytes, created on first use.
+#[cfg(feature = "store-keyring")]
+fn keychain_key(dir: &Path) -> Result<StoreKey> {
+    super::keyring::file_store_key(dir)
+}
+
+#[cfg(not(feature = "store-keyring"))]
+fn keychain_key(dir: &Path) -> Result<StoreKey> {
+    Err(Error::store(
+        StoreErrorKind::Url,
+        dir.display().to_string(),
+        "?key=keyring needs the OS keychain (the store-keyring feature)",
+    ))
+}
+
 /// A number that differs between the temporary files of one process.
 fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -112,6 +128,7 @@ impl FileStore {
     /// the colon; empty for the default, `store` under the platform's config
     /// directory). Nothing is created until the first write.
     pub fn open(dir: &str) -> Result<Self> {
+        let (dir, query) = dir.split_once('?').unwrap_or((dir, ""));
         let dir = if dir.is_empty() {
             config_dir()
                 .ok_or_else(|| {
@@ -126,10 +143,18 @@ impl FileStore {
             PathBuf::from(dir)
         };
         let location = dir.display().to_string();
-        let store = Self {
-            sealer: Sealer::from_env(&location)?,
-            dir,
+        let sealer = match query {
+            "" => Sealer::from_env(&location)?,
+            "key=keyring" => Some(Sealer::new(keychain_key(&dir)?)),
+            other => {
+                return Err(Error::store(
+                    StoreErrorKind::Url,
+                    &location,
+                    format!("unknown option {other:?}: the file store takes ?key=keyring"),
+                ));
+            }
         };
+        let store = Self { sealer, dir };
         store.migrate()?;
         Ok(store)
     }
@@ -435,7 +460,7 @@ impl FileStore {
 
     /// Takes a lock file, waiting as long as it takes (writer locks are held
     /// for one small write).
-    fn lock_file(&self, path: &Path) -> Result<File> {
+    pub(crate) fn lock_file(&self, path: &Path) -> Result<File> {
         if let Some(parent) = path.parent() {
             self.create_dir(parent)?;
         }
@@ -444,6 +469,11 @@ impl FileStore {
         file.lock()
             .map_err(|e| self.io_error(path, "lock it", &e))?;
         Ok(file)
+    }
+
+    /// The writer lock of a record, held around a compare-and-swap.
+    pub(crate) fn writer(&self, key: &RecordKey) -> Result<File> {
+        self.lock_file(&self.sidecar(key, ".write.lock"))
     }
 
     fn sidecar(&self, key: &RecordKey, suffix: &str) -> PathBuf {
@@ -557,7 +587,7 @@ impl TokenStore for FileStore {
     }
 
     fn delete(&self, key: &RecordKey) -> Result<()> {
-        let writer = self.lock_file(&self.sidecar(key, ".write.lock"))?;
+        let writer = self.writer(key)?;
         let path = self.record_path(key);
         match fs::remove_file(&path) {
             Ok(()) => {}

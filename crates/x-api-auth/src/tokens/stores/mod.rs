@@ -2,6 +2,8 @@
 //! and Redis come behind features.
 
 pub mod file;
+#[cfg(feature = "store-keyring")]
+pub mod keyring;
 #[cfg(feature = "store-redis")]
 pub mod redis;
 mod sealed;
