@@ -7,6 +7,8 @@ import type * as native from './native'
 
 export {
   TokenStore,
+  checkStore,
+  customStore,
   openStore,
   AccessToken,
   AccessTokenResponse,
@@ -26,6 +28,8 @@ export type {
   OAuth2UserTokenOptions,
   RateLimit,
   SignedRequest,
+  CustomStoreOptions,
+  StoreCall,
   TokenChangeEvent,
   TokenManagerOptions,
   XAuthOptions,
@@ -142,6 +146,8 @@ declare const TokenManagerBase: new (
 
 /** Serves OAuth 2.0 user tokens and the app's bearer token from a store, refreshing each once. */
 export declare class TokenManager extends TokenManagerBase {
+  /** A manager over a store object (`customStore`, or one from `openStore`). */
+  static withStore(xauth: native.XAuth, store: native.TokenStore, options?: native.TokenManagerOptions | null): TokenManager
   send(user: string | undefined | null, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<native.ApiResponse>
   saveLogin(userId: string, login?: Login): Promise<number>
   setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null }): Promise<number>

@@ -210,7 +210,7 @@ function parseError(status, body) {
 }
 
 const functions = Object.fromEntries(
-  ['authorize', 'openStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
+  ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
 )
 
 /**

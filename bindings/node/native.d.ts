@@ -175,6 +175,8 @@ export declare class Sandbox {
 export declare class TokenManager {
   /** A manager for a profile of a store. */
   constructor(xauth: XAuth, options?: TokenManagerOptions | undefined | null)
+  /** A manager over a store object (`customStore`, or one from `openStore`). */
+  static withStore(xauth: XAuth, store: TokenStore, options?: TokenManagerOptions | undefined | null): TokenManager
   /** The profile. */
   get profile(): string
   /** The store. */
@@ -308,6 +310,12 @@ export interface AuthorizeOptions {
 /** The `Basic …` header for an id and a secret (RFC 6749 §2.3.1). */
 export declare function basicAuthorization(id: string, secret: string): string
 
+/**
+ * Runs the core's store conformance checks on `store` with records of
+ * `profile`; resolves to what failed, or null.
+ */
+export declare function checkStore(store: TokenStore, profile?: string | undefined | null): Promise<string | null>
+
 /** The options of `new ConsumerKeys(...)`. */
 export interface ConsumerKeysOptions {
   /** API Key. */
@@ -318,6 +326,44 @@ export interface ConsumerKeysOptions {
 
 /** `sha256=…`: the answer to a webhook CRC challenge. */
 export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
+
+/**
+ * A `TokenStore` over functions the application supplies (its own
+ * database): see `examples/sqlite_store.mjs`.
+ */
+export declare function customStore(functions: CustomStoreOptions): TokenStore
+
+/**
+ * The functions of a store the application supplies; each takes a
+ * `StoreCall` and answers synchronously, on the JavaScript thread, while it
+ * waits for a Promise of the manager (a synchronous method that would need
+ * the store fails instead of blocking).
+ */
+export interface CustomStoreOptions {
+  /** Names the store in messages (`sqlite:/path`). */
+  location: string
+  /** The record's JSON, or null. */
+  load: (call: StoreCall) => string | null
+  /**
+   * Writes when the stored generation is `expected` and, with a `fence`,
+   * the lock still holds it; false otherwise.
+   */
+  save: (call: StoreCall) => boolean
+  /**
+   * Takes the key's lock (it should expire) if it is free: its fence (a
+   * number that grows with every lock), or null at once when it is held
+   * (the core waits and asks again).
+   */
+  lock: (call: StoreCall) => number | null
+  /** Releases the lock if it still has this fence. */
+  unlock: (call: StoreCall) => void
+  /** Whether the lock still has this fence (optional: true). */
+  stillHeld?: (call: StoreCall) => boolean
+  /** The keys of the profile's records (of all with a null key). */
+  list: (call: StoreCall) => string[]
+  /** Removes the record. */
+  delete: (call: StoreCall) => void
+}
 
 /** Every stable error code (`X_CONFIG`, `X_INVALID_INPUT`, ...). */
 export declare function errorCodes(): Array<string>
@@ -437,6 +483,23 @@ export interface SignOptions {
   callback?: string
   /** `oauth_verifier` (access token only). */
   verifier?: string
+}
+
+/**
+ * One call to a store the application supplies (`customStore`): the record's
+ * key (`profile/app`, `profile/users/<id>`) and, per method, the rest.
+ */
+export interface StoreCall {
+  /** The record's key (for `list`: the profile, or null). */
+  key?: string
+  /** `save`: the record as JSON (secrets in clear). */
+  document?: string
+  /** `save`: the generation the stored record must have (0: absent). */
+  expected?: number
+  /** `save`: the record's new generation. */
+  generation?: number
+  /** `save`, `unlock`, `stillHeld`: the lock's fence, when one is held. */
+  fence?: number
 }
 
 /** What changed, as the change hook receives it (no secret). */

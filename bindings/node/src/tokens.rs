@@ -8,7 +8,9 @@ use std::time::Duration;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use x_api_auth::tokens::{self, RecordKey, TokenChange, TokenChangeHook, UserRecord};
+use x_api_auth::tokens::{
+    self, Record, RecordKey, RecordLock, TokenChange, TokenChangeHook, UserRecord,
+};
 
 use crate::api::ApiResponse;
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
@@ -90,6 +92,279 @@ pub fn open_store(url: Option<String>) -> Result<TokenStore> {
     core(tokens::open_store(url.as_deref())).map(TokenStore)
 }
 
+/// One call to a store the application supplies (`customStore`): the record's
+/// key (`profile/app`, `profile/users/<id>`) and, per method, the rest.
+#[napi(object)]
+pub struct StoreCall {
+    /// The record's key (for `list`: the profile, or null).
+    pub key: Option<String>,
+    /// `save`: the record as JSON (secrets in clear).
+    pub document: Option<String>,
+    /// `save`: the generation the stored record must have (0: absent).
+    pub expected: Option<i64>,
+    /// `save`: the record's new generation.
+    pub generation: Option<i64>,
+    /// `save`, `unlock`, `stillHeld`: the lock's fence, when one is held.
+    pub fence: Option<i64>,
+}
+
+type Callback<R> = ThreadsafeFunction<StoreCall, R, StoreCall, Status, false, true>;
+
+/// The functions of a store the application supplies; each takes a
+/// `StoreCall` and answers synchronously, on the JavaScript thread, while it
+/// waits for a Promise of the manager (a synchronous method that would need
+/// the store fails instead of blocking).
+#[napi(object, object_to_js = false)]
+pub struct CustomStoreOptions {
+    /// Names the store in messages (`sqlite:/path`).
+    pub location: String,
+    /// The record's JSON, or null.
+    #[napi(ts_type = "(call: StoreCall) => string | null")]
+    pub load: Callback<Option<String>>,
+    /// Writes when the stored generation is `expected` and, with a `fence`,
+    /// the lock still holds it; false otherwise.
+    #[napi(ts_type = "(call: StoreCall) => boolean")]
+    pub save: Callback<bool>,
+    /// Takes the key's lock (it should expire) if it is free: its fence (a
+    /// number that grows with every lock), or null at once when it is held
+    /// (the core waits and asks again).
+    #[napi(ts_type = "(call: StoreCall) => number | null")]
+    pub lock: Callback<Option<i64>>,
+    /// Releases the lock if it still has this fence.
+    #[napi(ts_type = "(call: StoreCall) => void")]
+    pub unlock: Callback<Option<bool>>,
+    /// Whether the lock still has this fence (optional: true).
+    #[napi(ts_type = "(call: StoreCall) => boolean")]
+    pub still_held: Option<Callback<bool>>,
+    /// The keys of the profile's records (of all with a null key).
+    #[napi(ts_type = "(call: StoreCall) => string[]")]
+    pub list: Callback<Vec<String>>,
+    /// Removes the record.
+    #[napi(ts_type = "(call: StoreCall) => void")]
+    pub delete: Callback<Option<bool>>,
+}
+
+/// The core's `TokenStore` over the application's functions.
+struct JsStore {
+    functions: CustomStoreOptions,
+    js_thread: std::thread::ThreadId,
+}
+
+impl std::fmt::Debug for JsStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsStore")
+            .field("location", &self.functions.location)
+            .finish()
+    }
+}
+
+fn call(key: &RecordKey) -> StoreCall {
+    StoreCall {
+        key: Some(key.path()),
+        document: None,
+        expected: None,
+        generation: None,
+        fence: None,
+    }
+}
+
+fn int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl JsStore {
+    fn fail(&self, kind: x_api_auth::StoreErrorKind, reason: String) -> x_api_auth::Error {
+        x_api_auth::Error::Store {
+            kind,
+            location: self.functions.location.clone(),
+            reason,
+        }
+    }
+
+    /// Calls one of the functions on the JavaScript thread and waits for its
+    /// answer.
+    fn ask<R: 'static + Send + FromNapiValue>(
+        &self,
+        name: &str,
+        f: &Callback<R>,
+        arguments: StoreCall,
+    ) -> x_api_auth::Result<R> {
+        if std::thread::current().id() == self.js_thread {
+            return Err(self.fail(
+                x_api_auth::StoreErrorKind::Io,
+                format!("{name}() of the application's store cannot run inside a synchronous call: use the TokenManager's (async) methods"),
+            ));
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let status = f.call_with_return_value(
+            arguments,
+            ThreadsafeFunctionCallMode::Blocking,
+            move |answer, _| {
+                let _ = tx.send(answer.map_err(|e| e.reason.clone()));
+                Ok(())
+            },
+        );
+        if status != Status::Ok {
+            return Err(self.fail(
+                x_api_auth::StoreErrorKind::Unavailable,
+                format!("{name}() cannot be called: {status}"),
+            ));
+        }
+        match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(reason)) => Err(self.fail(
+                x_api_auth::StoreErrorKind::Io,
+                format!("{name}() of the application's store failed: {reason}"),
+            )),
+            Err(_) => Err(self.fail(
+                x_api_auth::StoreErrorKind::Unavailable,
+                format!("{name}() of the application's store did not answer"),
+            )),
+        }
+    }
+}
+
+/// Releases a lock of the application's store when dropped.
+struct JsLock {
+    store: Arc<JsStore>,
+    key: RecordKey,
+    fence: u64,
+}
+
+impl Drop for JsLock {
+    fn drop(&mut self) {
+        let mut arguments = call(&self.key);
+        arguments.fence = Some(int(self.fence));
+        let _ = self
+            .store
+            .ask("unlock", &self.store.functions.unlock, arguments);
+    }
+}
+
+/// The store handed to the core: it gives its locks a handle on itself.
+#[derive(Debug)]
+struct SharedJsStore(Arc<JsStore>);
+
+impl tokens::TokenStore for SharedJsStore {
+    fn location(&self) -> String {
+        self.0.functions.location.clone()
+    }
+
+    fn load(&self, key: &RecordKey) -> x_api_auth::Result<Option<Record>> {
+        let document = self.0.ask("load", &self.0.functions.load, call(key))?;
+        let location = format!("{} {}", self.0.functions.location, key.path());
+        document
+            .map(|d| Record::from_document(&d, &location))
+            .transpose()
+    }
+
+    fn save(
+        &self,
+        key: &RecordKey,
+        record: &Record,
+        expected: u64,
+        lock: Option<&RecordLock>,
+    ) -> x_api_auth::Result<()> {
+        if record.generation() <= expected {
+            return Err(self.0.fail(
+                x_api_auth::StoreErrorKind::Conflict,
+                "a save must raise the generation".into(),
+            ));
+        }
+        let document = record.to_document();
+        let mut arguments = call(key);
+        arguments.document = Some(document.to_string());
+        arguments.expected = Some(int(expected));
+        arguments.generation = Some(int(record.generation()));
+        arguments.fence = lock.map(|l| int(l.fence));
+        if self.0.ask("save", &self.0.functions.save, arguments)? {
+            Ok(())
+        } else {
+            let why = format!(
+                "{} is not at generation {expected} (or its lock was lost): read it again",
+                key.path()
+            );
+            Err(self.0.fail(x_api_auth::StoreErrorKind::Conflict, why))
+        }
+    }
+
+    fn lock(&self, key: &RecordKey, wait: Duration) -> x_api_auth::Result<RecordLock> {
+        // The application's `lock` answers at once (JavaScript must not
+        // block its thread); the waiting happens here.
+        let deadline = std::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if let Some(fence) = self.0.ask("lock", &self.0.functions.lock, call(key))? {
+                let fence = u64::try_from(fence).unwrap_or(0);
+                return Ok(RecordLock::new(
+                    fence,
+                    JsLock {
+                        store: self.0.clone(),
+                        key: key.clone(),
+                        fence,
+                    },
+                ));
+            }
+            if std::time::Instant::now() >= deadline {
+                let why = format!(
+                    "{} stayed locked for {wait:?}: is a refresh stuck?",
+                    key.path()
+                );
+                return Err(self.0.fail(x_api_auth::StoreErrorKind::Locked, why));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    fn still_held(&self, key: &RecordKey, lock: &RecordLock) -> x_api_auth::Result<bool> {
+        let Some(function) = &self.0.functions.still_held else {
+            return Ok(true);
+        };
+        let mut arguments = call(key);
+        arguments.fence = Some(int(lock.fence));
+        self.0.ask("stillHeld", function, arguments)
+    }
+
+    fn list(&self, profile: Option<&str>) -> x_api_auth::Result<Vec<RecordKey>> {
+        let mut arguments = call(&RecordKey::app("x")?);
+        arguments.key = profile.map(str::to_owned);
+        let paths = self.0.ask("list", &self.0.functions.list, arguments)?;
+        let mut keys: Vec<RecordKey> = paths
+            .iter()
+            .filter_map(|p| RecordKey::from_path(p))
+            .collect();
+        keys.sort();
+        Ok(keys)
+    }
+
+    fn delete(&self, key: &RecordKey) -> x_api_auth::Result<()> {
+        self.0
+            .ask("delete", &self.0.functions.delete, call(key))
+            .map(drop)
+    }
+}
+
+/// A `TokenStore` over functions the application supplies (its own
+/// database): see `examples/sqlite_store.mjs`.
+#[napi]
+pub fn custom_store(functions: CustomStoreOptions) -> TokenStore {
+    let store = JsStore {
+        functions,
+        js_thread: std::thread::current().id(),
+    };
+    TokenStore(Arc::new(SharedJsStore(Arc::new(store))))
+}
+
+/// Runs the core's store conformance checks on `store` with records of
+/// `profile`; resolves to what failed, or null.
+#[napi(ts_return_type = "Promise<string | null>")]
+pub fn check_store(store: &TokenStore, profile: Option<String>) -> AsyncTask<Job<Option<String>>> {
+    let store = store.0.clone();
+    let profile = profile.unwrap_or_else(|| "conformance".to_owned());
+    Job::new(async move { Ok(tokens::check_store(store, &profile).err()) })
+}
+
 /// What changed, as the change hook receives it (no secret).
 #[napi(object)]
 pub struct TokenChangeEvent {
@@ -135,6 +410,21 @@ pub struct TokenManagerOptions {
     pub on_change: Option<ChangeFunction>,
 }
 
+/// The margin and the change hook of the options.
+fn configure(
+    mut manager: tokens::TokenManager,
+    margin: Option<f64>,
+    hook: Option<ChangeFunction>,
+) -> tokens::TokenManager {
+    if let Some(margin) = margin {
+        manager = manager.with_refresh_margin(Duration::from_secs_f64(margin.clamp(0.0, 86_400.0)));
+    }
+    if let Some(hook) = hook {
+        manager = manager.with_hook(Arc::new(JsHook(hook)));
+    }
+    manager
+}
+
 /// Serves OAuth 2.0 user tokens and the app's bearer token from a store,
 /// refreshing each once across threads and processes.
 #[napi]
@@ -152,19 +442,38 @@ impl TokenManager {
             on_change: None,
         });
         let store = core(tokens::open_store(options.store.as_deref()))?;
-        let mut manager = core(tokens::TokenManager::new(
+        let manager = core(tokens::TokenManager::new(
             xauth.0.clone(),
             store,
             options.profile.as_deref(),
         ))?;
-        if let Some(margin) = options.refresh_margin {
-            manager =
-                manager.with_refresh_margin(Duration::from_secs_f64(margin.clamp(0.0, 86_400.0)));
-        }
-        if let Some(hook) = options.on_change {
-            manager = manager.with_hook(Arc::new(JsHook(hook)));
-        }
+        let manager = configure(manager, options.refresh_margin, options.on_change);
         Ok(Self(manager))
+    }
+
+    /// A manager over a store object (`customStore`, or one from `openStore`).
+    #[napi(factory)]
+    pub fn with_store(
+        xauth: &XAuth,
+        store: &TokenStore,
+        options: Option<TokenManagerOptions>,
+    ) -> Result<Self> {
+        let options = options.unwrap_or(TokenManagerOptions {
+            store: None,
+            profile: None,
+            refresh_margin: None,
+            on_change: None,
+        });
+        let manager = core(tokens::TokenManager::new(
+            xauth.0.clone(),
+            store.0.clone(),
+            options.profile.as_deref(),
+        ))?;
+        Ok(Self(configure(
+            manager,
+            options.refresh_margin,
+            options.on_change,
+        )))
     }
 
     /// The profile.

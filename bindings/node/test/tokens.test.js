@@ -90,3 +90,25 @@ test('the keychain store through its URL (a private Secret Service: scripts/with
     world.stop()
   }
 })
+
+test('a store the application supplies (SQLite) passes the core checks and serves the manager', async () => {
+  const { sqliteStore } = await import('../../../examples/sqlite_store.mjs')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-api-auth-node-'))
+  assert.equal(await x.checkStore(await sqliteStore(path.join(dir, 'conformance.sqlite'))), null)
+  const world = startSandbox({ access_token_lifetime_secs: 2 })
+  try {
+    const store = await sqliteStore(path.join(dir, 'tokens.sqlite'))
+    const managers = [0, 1].map(() => x.TokenManager.withStore(world.xauth(), store, { profile: 'app', refreshMargin: 1 }))
+    await managers[0].setAppKeys({ client: world.client() })
+    const { oauth2Authorize } = require('./helpers')
+    await managers[0].saveLogin('1001', { oauth2: await oauth2Authorize(world, world.client(), ['tweet.read', 'users.read', 'offline.access']) })
+    await sleep(1100)
+    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => managers[i % 2].send(null, 'GET', '/2/users/me').then((r) => r.json().data.id)))
+    assert.deepEqual([...new Set(ids)], ['1001'])
+    assert.equal(world.sandbox.counters.refreshes, 1)
+    assert.equal(world.sandbox.counters.refresh_reuse_detected, 0)
+    assert.throws(() => store.list('app'), (e) => e.code === 'X_STORE' && /async/.test(e.message))
+  } finally {
+    world.stop()
+  }
+})
