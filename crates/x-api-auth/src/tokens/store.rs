@@ -129,7 +129,9 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
         #[cfg(feature = "store-keyring")]
         Some(("keyring", "")) => Ok(Arc::new(super::stores::keyring::KeyringStore::open()?)),
         #[cfg(feature = "store-redis")]
-        Some(("redis", _)) => Ok(Arc::new(super::stores::redis::RedisStore::open(&url)?)),
+        Some(("redis" | "rediss", _)) => {
+            Ok(Arc::new(super::stores::redis::RedisStore::open(&url)?))
+        }
         _ => Err(Error::store(
             StoreErrorKind::Url,
             &url,

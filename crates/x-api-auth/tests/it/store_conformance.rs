@@ -81,6 +81,50 @@ mod redis {
         assert!(store.still_held(&key, &other).unwrap());
     }
 
+    /// The TLS test's child: runs the checks over rediss:// with the test CA
+    /// as the only trusted root (`SSL_CERT_FILE`).
+    #[test]
+    #[ignore = "a child process of the_redis_store_conforms_over_tls"]
+    fn tls_child() {
+        let url = std::env::var("X_API_AUTH_TLS_URL").unwrap();
+        check_store(Arc::new(RedisStore::open(&url).unwrap()), "tls").unwrap();
+        println!("CONFORMS");
+    }
+
+    #[test]
+    fn the_redis_store_conforms_over_tls() {
+        let dir = crate::file_store::temp_dir("redis-tls");
+        let (redis, ca) = crate::redis_server::start_tls(&dir);
+        let run = |ca: &std::path::Path| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "store_conformance::redis::tls_child",
+                    "--exact",
+                    "--ignored",
+                    "--nocapture",
+                    "--quiet",
+                ])
+                .env(
+                    "X_API_AUTH_TLS_URL",
+                    format!("rediss://127.0.0.1:{}/0?prefix=tls", redis.port),
+                )
+                .env("SSL_CERT_FILE", ca)
+                .env_remove("SSL_CERT_DIR")
+                .output()
+                .unwrap()
+        };
+        let trusted = run(&ca);
+        let stdout = String::from_utf8_lossy(&trusted.stdout);
+        assert!(
+            stdout.contains("CONFORMS"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&trusted.stderr)
+        );
+        // a server whose certificate no trusted root signed is refused
+        let untrusted = run(std::path::Path::new("/dev/null"));
+        assert!(!String::from_utf8_lossy(&untrusted.stdout).contains("CONFORMS"));
+    }
+
     #[test]
     fn an_unreachable_redis_is_unavailable() {
         let redis = RedisServer::start();
@@ -93,4 +137,19 @@ mod redis {
         assert_eq!(e.code(), "X_STORE");
         assert_eq!(kind(e), StoreErrorKind::Unavailable);
     }
+}
+
+#[cfg(feature = "store-redis")]
+#[test]
+fn redis_locations_never_show_credentials() {
+    use x_api_auth::tokens::TokenStore;
+    let store = x_api_auth::tokens::stores::redis::RedisStore::open(
+        "rediss://user:CANARY@example.test:6380/2?prefix=p",
+    )
+    .unwrap();
+    assert_eq!(store.location(), "rediss://example.test:6380/2");
+    let store =
+        x_api_auth::tokens::stores::redis::RedisStore::open("redis://:CANARY@example.test/0")
+            .unwrap();
+    assert_eq!(store.location(), "redis://example.test/0");
 }

@@ -1,6 +1,7 @@
-//! The Redis store (`redis://host:port/db`, feature `store-redis`): for
-//! fleets of workers on several machines sharing one app's and many users'
-//! tokens.
+//! The Redis store (`redis://host:port/db`, or `rediss://` over TLS on
+//! rustls with ring, the server's certificate checked against the system's
+//! roots or `SSL_CERT_FILE`; feature `store-redis`): for fleets of workers on
+//! several machines sharing one app's and many users' tokens.
 //!
 //! - One key per record, `<prefix>:<profile>/users/<id>` (prefix
 //!   `x-api-auth`, or `?prefix=` in the URL), holding the record as JSON.
@@ -135,15 +136,21 @@ impl std::fmt::Debug for RedisStore {
 }
 
 impl RedisStore {
-    /// Opens `redis://host:port/db` (options `prefix` and `lock_ttl_ms` in
-    /// the query). Connects on first use.
+    /// Opens `redis://host:port/db` or `rediss://` (options `prefix` and
+    /// `lock_ttl_ms` in the query). Connects on first use.
     pub fn open(url: &str) -> Result<Self> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
-        let location = base
-            .split('@')
-            .next_back()
-            .map(|hostpart| format!("redis://{}", hostpart.trim_start_matches("redis://")))
-            .unwrap_or_default();
+        // the URL without its credentials, for messages
+        let scheme = if base.starts_with("rediss://") {
+            "rediss"
+        } else {
+            "redis"
+        };
+        let host = base.rsplit('@').next().unwrap_or_default();
+        let location = format!(
+            "{scheme}://{}",
+            host.rsplit("//").next().unwrap_or_default()
+        );
         let bad = |reason: String| Error::store(StoreErrorKind::Url, &location, reason);
         let mut prefix = "x-api-auth".to_owned();
         let mut lock_ttl = Duration::from_secs(30);
