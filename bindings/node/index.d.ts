@@ -74,6 +74,8 @@ export type ErrorCode =
   | 'X_UNAUTHORIZED_CLIENT'
   | 'X_INVALID_REQUEST'
   | 'X_API_ERROR'
+  | 'X_STORE'
+  | 'X_INSECURE_TRANSPORT'
   | 'X_INTERNAL'
 
 /** Every error code by its name without the `X_` prefix: `ErrorCodes.INVALID_TOKEN === 'X_INVALID_TOKEN'`. */
@@ -103,6 +105,8 @@ export declare class XAuthError extends Error {
   field?: string
   /** Whether a transport error was a timeout. */
   timeout?: boolean
+  /** For X_INSECURE_TRANSPORT: the plain-http base URL refused. */
+  url?: string
   /** For X_STORE: the file or store URL at fault (`kind` says what failed). */
   location?: string
   /** For X_REAUTHORIZE from a token manager: the profile and the user who must log in again. */

@@ -539,4 +539,9 @@ export interface XAuthOptions {
   timeout?: number
   /** Shifts this client's clock (tests of the clock-skew recovery). */
   simulatedClockSkew?: number
+  /**
+   * Accept plain `http://` bases on hosts that are not loopback: every
+   * secret then crosses the network in clear.
+   */
+  insecureAllowHttp?: boolean
 }

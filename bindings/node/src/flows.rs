@@ -66,6 +66,9 @@ pub struct XAuthOptions {
     pub timeout: Option<f64>,
     /// Shifts this client's clock (tests of the clock-skew recovery).
     pub simulated_clock_skew: Option<i64>,
+    /// Accept plain `http://` bases on hosts that are not loopback: every
+    /// secret then crosses the network in clear.
+    pub insecure_allow_http: Option<bool>,
 }
 
 /// The body of an API request.
@@ -103,6 +106,7 @@ impl XAuth {
             web_base: o.web_base,
             timeout: o.timeout,
             simulated_clock_skew: o.simulated_clock_skew,
+            insecure_allow_http: o.insecure_allow_http,
         });
         core(settings.build()).map(Self)
     }

@@ -57,3 +57,9 @@ test('sandbox info and base URL', () => {
     sandbox.stop()
   }
 })
+
+test('plain http to a remote host is refused', () => {
+  assert.throws(() => new x.XAuth({ apiBase: 'http://api.x.com' }), (e) => e.code === 'X_INSECURE_TRANSPORT' && e.url === 'http://api.x.com')
+  new x.XAuth({ apiBase: 'http://127.0.0.1:9', webBase: 'http://localhost:9' })
+  new x.XAuth({ apiBase: 'http://proxy.internal', webBase: 'http://proxy.internal', insecureAllowHttp: true })
+})

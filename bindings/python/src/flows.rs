@@ -40,19 +40,21 @@ pub struct XAuth(pub x_api_auth::XAuth);
 #[pymethods]
 impl XAuth {
     #[new]
-    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None))]
+    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None))]
     fn new(
         py: Python<'_>,
         api_base: Option<String>,
         web_base: Option<String>,
         timeout: Option<f64>,
         simulated_clock_skew: Option<i64>,
+        insecure_allow_http: Option<bool>,
     ) -> PyResult<Self> {
         let settings = XAuthSettings {
             api_base,
             web_base,
             timeout,
             simulated_clock_skew,
+            insecure_allow_http,
         };
         guard(py, || settings.build()).map(Self)
     }

@@ -61,6 +61,7 @@ def test_constructors_show_their_native_arguments() -> None:
         "web_base",
         "timeout",
         "simulated_clock_skew",
+        "insecure_allow_http",
     ]
 
 
@@ -90,3 +91,11 @@ def test_authorize_gives_each_credentials_header() -> None:
     assert token.authorization_header() == "Bearer user-token"
     with pytest.raises(errors.InvalidInputError):
         x_api_auth.authorize(x_api_auth.BearerToken("a\r\nb"), "GET", "https://api.x.com/2/users/me")
+
+
+def test_plain_http_to_a_remote_host_is_refused() -> None:
+    with pytest.raises(errors.InsecureTransportError) as caught:
+        x_api_auth.XAuth("http://api.x.com")
+    assert caught.value.code == "X_INSECURE_TRANSPORT" and caught.value.url == "http://api.x.com"
+    x_api_auth.XAuth("http://127.0.0.1:9", "http://localhost:9")
+    x_api_auth.XAuth("http://proxy.internal", "http://proxy.internal", insecure_allow_http=True)

@@ -178,8 +178,21 @@ impl ApiError {
 
     /// Attaches the OAuth 1.0a base string the rejected request was signed
     /// over.
+    ///
+    /// The values of secret-bearing parameters (`oauth_verifier`, the PIN)
+    /// are replaced by `[redacted]`: the explanation of a refusal never
+    /// carries a secret.
+    ///
+    /// ```
+    /// use x_api_auth::ApiError;
+    /// let base = "POST&https%3A%2F%2Fapi.x.com%2Foauth%2Faccess_token&oauth_token%3Dt%26oauth_verifier%3D7654321%26oauth_version%3D1.0";
+    /// let e = ApiError::parse(401, b"Invalid oauth_verifier parameter").with_base_string(base);
+    /// let kept = e.base_string.unwrap();
+    /// assert!(!kept.contains("7654321") && kept.contains("oauth_verifier%3D%5Bredacted%5D%26oauth_version"));
+    /// ```
     pub fn with_base_string(mut self, base_string: impl Into<String>) -> Self {
-        self.base_string = Some(base_string.into());
+        let base = zeroize::Zeroizing::new(base_string.into());
+        self.base_string = Some(masked(&base));
         self
     }
 
@@ -268,6 +281,22 @@ impl ApiError {
             self.api_message = element[open_end + 1..close].trim().to_owned();
         }
     }
+}
+
+/// `base` with the value of every `oauth_verifier` parameter (encoded twice
+/// in a base string: `oauth_verifier%3D<value>%26`) replaced by `[redacted]`.
+fn masked(base: &str) -> String {
+    const SECRET: &str = "oauth_verifier%3D";
+    let mut out = String::with_capacity(base.len());
+    let mut rest = base;
+    while let Some(at) = rest.find(SECRET) {
+        out.push_str(&rest[..at + SECRET.len()]);
+        out.push_str("%5Bredacted%5D");
+        let value = &rest[at + SECRET.len()..];
+        rest = value.find("%26").map_or("", |end| &value[end..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 fn str_field(json: &Value, key: &str) -> String {

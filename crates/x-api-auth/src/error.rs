@@ -60,6 +60,16 @@ pub enum Error {
         timeout: bool,
     },
 
+    /// A plain `http://` base URL on a host that is not loopback: the flows
+    /// would send secrets in clear.
+    #[error(
+        "refusing {url}: plain http:// on a host that is not loopback would send the app's and users' secrets in clear; use https://, or opt in with insecure_allow_http"
+    )]
+    InsecureTransport {
+        /// The base URL refused.
+        url: String,
+    },
+
     /// A token store failed: it cannot be read or written, is corrupt, is
     /// locked by another process for too long, or holds a format this
     /// version cannot read. The message says what to do.
@@ -129,7 +139,7 @@ impl Error {
     /// `X_TRANSPORT`, `X_UNEXPECTED_RESPONSE`, `X_AUTHENTICATION`,
     /// `X_CLOCK_SKEW`, `X_INVALID_TOKEN`, `X_REAUTHORIZE`, `X_RATE_LIMITED`,
     /// `X_FORBIDDEN`, `X_UNAUTHORIZED_CLIENT`, `X_INVALID_REQUEST`,
-    /// `X_API_ERROR`, `X_STORE`.
+    /// `X_API_ERROR`, `X_STORE`, `X_INSECURE_TRANSPORT`.
     ///
     /// ```
     /// assert_eq!(x_api_auth::Error::StateMismatch.code(), "X_STATE_MISMATCH");
@@ -144,6 +154,7 @@ impl Error {
             Error::Transport { .. } => "X_TRANSPORT",
             Error::UnexpectedResponse { .. } => "X_UNEXPECTED_RESPONSE",
             Error::Store { .. } => "X_STORE",
+            Error::InsecureTransport { .. } => "X_INSECURE_TRANSPORT",
             Error::LoginRequired { .. } => "X_REAUTHORIZE",
             Error::Api(api) => match api.kind {
                 K::Authentication | K::BadAuthenticationData | K::AppCredentials => {
@@ -180,6 +191,7 @@ impl Error {
         "X_INVALID_REQUEST",
         "X_API_ERROR",
         "X_STORE",
+        "X_INSECURE_TRANSPORT",
         "X_INTERNAL",
     ];
 
@@ -219,6 +231,7 @@ impl Error {
             }
             Error::Transport { timeout, .. } => fields.push(("timeout", Bool(*timeout))),
             Error::InvalidInput { field, .. } => fields.push(("field", Text(field))),
+            Error::InsecureTransport { url } => fields.push(("url", Text(url))),
             Error::Store { kind, location, .. } => {
                 fields.push(("kind", Text(kind.as_str())));
                 fields.push(("location", Text(location)));

@@ -22,6 +22,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// # use x_api_auth::parse_http_date;
 /// assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
 /// assert_eq!(parse_http_date("yesterday"), None);
+/// assert_eq!(parse_http_date("Mon, 01 Jan 99999999999999 00:00:00 GMT"), None);
 /// ```
 pub fn parse_http_date(value: &str) -> Option<u64> {
     let mut parts = value.split_ascii_whitespace();
@@ -41,7 +42,9 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
     let year: i64 = year.parse().ok()?;
     let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if !(1..=31).contains(&day)
+    // 1970-9999: a date outside is not X's clock (and would overflow below)
+    if !(1970..=9999).contains(&year)
+        || !(1..=31).contains(&day)
         || !(0..24).contains(&h)
         || !(0..60).contains(&m)
         || !(0..61).contains(&s)

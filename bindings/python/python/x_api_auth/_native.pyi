@@ -202,6 +202,8 @@ class XAuth:
         web_base: str | None = None,
         timeout: float | None = None,
         simulated_clock_skew: int | None = None,
+        *,
+        insecure_allow_http: bool | None = None,
     ) -> XAuth: ...
     @property
     def clock_offset(self) -> int: ...

@@ -29,6 +29,7 @@ __all__ = [
     "UnauthorizedClientError",
     "InvalidRequestError",
     "StoreError",
+    "InsecureTransportError",
     "InternalError",
     "CLASS_BY_CODE",
 ]
@@ -162,6 +163,14 @@ class StoreError(XAuthError):
     location: str | None = None
 
 
+class InsecureTransportError(XAuthError):
+    """A plain ``http://`` base URL on a host that is not loopback: the flows would send secrets
+    in clear (``url`` names it). Use https, or opt in with ``insecure_allow_http=True``."""
+
+    code = "X_INSECURE_TRANSPORT"
+    url: str | None = None
+
+
 class InternalError(XAuthError):
     """A bug inside x_api_auth (a Rust panic, caught before it could crash Python)."""
 
@@ -187,6 +196,7 @@ CLASS_BY_CODE: dict[str, type[XAuthError]] = {
         InvalidRequestError,
         RateLimitedError,
         StoreError,
+        InsecureTransportError,
         InternalError,
     )
 }

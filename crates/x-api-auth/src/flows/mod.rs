@@ -43,6 +43,9 @@ pub struct XAuthSettings {
     pub timeout: Option<f64>,
     /// Seconds added to this client's clock, to test the clock-skew recovery.
     pub simulated_clock_skew: Option<i64>,
+    /// Accept plain `http://` bases on hosts that are not loopback: every
+    /// secret then crosses the network in clear.
+    pub insecure_allow_http: Option<bool>,
 }
 
 #[cfg(feature = "reqwest")]
@@ -62,16 +65,37 @@ impl XAuthSettings {
                 "must be a positive number of seconds",
             ));
         }
-        let x = XAuth::with_base_urls(
+        let transport = Arc::new(crate::transport::ReqwestTransport::new(
+            Duration::from_secs_f64(timeout.min(86_400.0)),
+        )?);
+        let x = XAuth::build(
+            transport,
             self.api_base.as_deref().unwrap_or(DEFAULT_API_BASE),
             self.web_base.as_deref().unwrap_or(DEFAULT_WEB_BASE),
-            Duration::from_secs_f64(timeout.min(86_400.0)),
+            self.insecure_allow_http.unwrap_or(false),
         )?;
         Ok(match self.simulated_clock_skew.unwrap_or(0) {
             0 => x,
             skew => x.with_clock(Arc::new(crate::clock::OffsetClock::new(skew))),
         })
     }
+}
+
+/// Whether the host of `authority_and_path` (a URL after `http://`) is
+/// loopback: `localhost`, `127.0.0.0/8` or `[::1]`.
+fn is_loopback(authority_and_path: &str) -> bool {
+    let authority = authority_and_path
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// X's API host.
@@ -113,14 +137,42 @@ impl XAuth {
         Self::with_transport(Arc::new(transport), api_base, web_base)
     }
 
-    /// A client that sends its requests through `transport`.
+    /// A client that sends its requests through `transport`. Plain `http://`
+    /// bases are refused (`X_INSECURE_TRANSPORT`) unless their host is
+    /// loopback (the sandbox): the flows send secrets.
     pub fn with_transport(
         transport: Arc<dyn Transport>,
         api_base: &str,
         web_base: &str,
     ) -> Result<Self> {
+        Self::build(transport, api_base, web_base, false)
+    }
+
+    /// Like [`XAuth::with_transport`], but also accepts plain `http://` bases
+    /// on other hosts: every secret of every flow then crosses the network
+    /// in clear. For a TLS-terminating proxy on a trusted network only.
+    pub fn with_transport_insecure_allow_http(
+        transport: Arc<dyn Transport>,
+        api_base: &str,
+        web_base: &str,
+    ) -> Result<Self> {
+        Self::build(transport, api_base, web_base, true)
+    }
+
+    fn build(
+        transport: Arc<dyn Transport>,
+        api_base: &str,
+        web_base: &str,
+        allow_http: bool,
+    ) -> Result<Self> {
         for (field, base) in [("api base URL", api_base), ("web base URL", web_base)] {
-            if !(base.starts_with("https://") || base.starts_with("http://")) {
+            if let Some(rest) = base.strip_prefix("http://") {
+                if !allow_http && !is_loopback(rest) {
+                    return Err(Error::InsecureTransport {
+                        url: base.to_owned(),
+                    });
+                }
+            } else if !base.starts_with("https://") {
                 return Err(Error::invalid_input(
                     field,
                     "must be an absolute http(s) URL",

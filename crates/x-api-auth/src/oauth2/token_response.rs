@@ -63,6 +63,9 @@ impl ClassifyName for serde_json::Error {
     }
 }
 
+/// The longest `expires_in` accepted: ten years.
+const MAX_LIFETIME_SECS: u64 = 10 * 365 * 86_400;
+
 /// Parses a user token response of `/2/oauth2/token` (authorization code or
 /// refresh). A missing `expires_in` or `scope` is tolerated; a `token_type`
 /// other than bearer is an error.
@@ -76,6 +79,9 @@ impl ClassifyName for serde_json::Error {
 /// assert_eq!(t.expires_at, Some(now + Duration::from_secs(7200)));
 /// assert!(t.has_scope(&Scope::OFFLINE_ACCESS));
 /// assert!(parse_token_response(200, br#"{"token_type":"mac","access_token":"at"}"#, now).is_err());
+/// // an absurd lifetime is refused, never an overflow
+/// let absurd = br#"{"token_type":"bearer","access_token":"x","expires_in":18446744073709551615}"#;
+/// assert_eq!(parse_token_response(200, absurd, now).unwrap_err().code(), "X_UNEXPECTED_RESPONSE");
 /// # Ok::<(), x_api_auth::Error>(())
 /// ```
 pub fn parse_token_response(status: u16, body: &[u8], now: SystemTime) -> Result<OAuth2UserToken> {
@@ -86,7 +92,18 @@ pub fn parse_token_response(status: u16, body: &[u8], now: SystemTime) -> Result
             .refresh_token
             .filter(|t| !t.is_empty())
             .map(|t| RefreshToken::new(t.as_str())),
-        expires_at: parsed.expires_in.map(|s| now + Duration::from_secs(s)),
+        expires_at: match parsed.expires_in {
+            None => None,
+            // X's tokens live two hours; ten years is already absurd, and
+            // no value from the network may overflow the clock
+            Some(secs) if secs <= MAX_LIFETIME_SECS => now.checked_add(Duration::from_secs(secs)),
+            Some(secs) => {
+                return Err(Error::unexpected(
+                    status,
+                    format!("expires_in {secs} is not a plausible token lifetime"),
+                ));
+            }
+        },
         scopes: parsed
             .scope
             .as_deref()

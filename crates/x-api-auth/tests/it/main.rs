@@ -7,6 +7,7 @@ mod blocking;
 mod differential;
 mod faults;
 mod file_store;
+mod hardening;
 #[cfg(feature = "store-keyring")]
 mod keychain;
 mod properties;

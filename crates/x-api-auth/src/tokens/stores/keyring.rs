@@ -43,7 +43,7 @@ fn error(account: &str, e: keyring::Error) -> Error {
                 "the keychain is locked ({e}): unlock it (log in to the desktop session, or run gnome-keyring-daemon --unlock), then try again"
             ),
         ),
-        keyring::Error::PlatformFailure(_) => Error::store(
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoDefaultStore => Error::store(
             StoreErrorKind::Unavailable,
             location,
             format!(
