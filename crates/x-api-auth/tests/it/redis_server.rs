@@ -12,37 +12,19 @@ pub struct RedisServer {
 
 impl RedisServer {
     pub fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("redis-server")
-            .args([
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start redis-server ({e}): apt-get install redis-server")
-            });
-        let server = Self { port, child };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        server
+        let port = free_port();
+        let mut command = Command::new("redis-server");
+        command.args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]);
+        launch(command, port)
     }
 
     /// A store URL on this server with its own key prefix.
@@ -117,12 +99,9 @@ pub fn start_tls(dir: &std::path::Path) -> (RedisServer, std::path::PathBuf) {
         "-extfile",
         "ext",
     ]);
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("redis-server")
+    let port = free_port();
+    let mut command = Command::new("redis-server");
+    command
         .args([
             "--bind",
             "127.0.0.1",
@@ -142,20 +121,32 @@ pub fn start_tls(dir: &std::path::Path) -> (RedisServer, std::path::PathBuf) {
             "ca.pem",
         ])
         .args(["--save", "", "--appendonly", "no"])
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start redis-server ({e}): apt-get install redis-server")
-        });
+        .current_dir(dir);
+    let server = launch(command, port);
+    (server, dir.join("ca.pem"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `command` (a redis-server) and waits until it listens on `port`.
+fn launch(mut command: Command, port: u16) -> RedisServer {
+    let child = command.stdout(Stdio::null()).spawn().unwrap_or_else(|e| {
+        panic!("cannot start redis-server ({e}): apt-get install redis-server")
+    });
     let server = RedisServer { port, child };
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "redis-server (TLS) did not listen on {port}"
+            "redis-server did not listen on {port}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    (server, dir.join("ca.pem"))
+    server
 }

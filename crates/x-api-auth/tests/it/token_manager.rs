@@ -49,6 +49,18 @@ impl Fleet {
         }
     }
 
+    /// User 1001's record as stored now.
+    pub fn stored(&self) -> UserRecord {
+        match self
+            .store
+            .load(&RecordKey::user("fleet", "1001").unwrap())
+            .unwrap()
+        {
+            Some(Record::User(record)) => record,
+            other => panic!("no user record is stored: {other:?}"),
+        }
+    }
+
     pub fn manager(&self) -> TokenManager {
         TokenManager::new(self.x.clone(), self.store.clone(), Some("fleet"))
             .unwrap()
@@ -167,13 +179,7 @@ async fn a_refused_refresh_marks_the_record_and_keeps_it() {
         .unwrap_err();
     assert_eq!(e.code(), "X_REAUTHORIZE");
     assert!(matches!(e, Error::LoginRequired { .. }), "{e:?}");
-    let Some(Record::User(stored)) = fleet
-        .store
-        .load(&RecordKey::user("fleet", "1001").unwrap())
-        .unwrap()
-    else {
-        panic!("the record was deleted")
-    };
+    let stored = fleet.stored();
     assert!(stored.needs_login && stored.oauth2.is_some());
     assert_eq!(
         manager.access_token(None).await.unwrap_err().code(),
@@ -255,13 +261,7 @@ async fn a_failed_write_never_loses_the_token_x_issued() {
         1,
         "the kept token was written, not refreshed again"
     );
-    let Some(Record::User(stored)) = fleet
-        .store
-        .load(&RecordKey::user("fleet", "1001").unwrap())
-        .unwrap()
-    else {
-        panic!()
-    };
+    let stored = fleet.stored();
     assert_eq!(stored.oauth2.unwrap().access_token, token.access_token);
     // and it works at X
     let me = fleet.x.users_me(&token.into()).await.unwrap();
@@ -304,7 +304,6 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
     let fleet = Fleet::start("crash", 7200).await;
     let manager = fleet.manager();
     fleet.login(&manager, "1001").await;
-    let key = RecordKey::user("fleet", "1001").unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut seed = 0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id());
     let (mut kills, mut in_window) = (0, 0);
@@ -333,9 +332,7 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
         kills += 1;
 
         // the store is never torn: it parses and holds the record
-        let Some(Record::User(stored)) = fleet.store.load(&key).unwrap() else {
-            panic!("the record is gone after kill {kills}")
-        };
+        let stored = fleet.stored();
         // the next refresh renews it, or, when the kill fell between X's
         // answer and the rename, says the user must log in again
         match manager
@@ -345,9 +342,7 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
             Ok(_) => {}
             Err(Error::LoginRequired { .. }) => {
                 in_window += 1;
-                let Some(Record::User(marked)) = fleet.store.load(&key).unwrap() else {
-                    panic!()
-                };
+                let marked = fleet.stored();
                 assert!(marked.needs_login);
                 fleet.login(&manager, "1001").await;
             }
@@ -441,13 +436,7 @@ async fn a_read_only_store_directory_keeps_the_issued_token() {
         1,
         "the kept token was stored, not refreshed again"
     );
-    let Some(Record::User(stored)) = fleet
-        .store
-        .load(&RecordKey::user("fleet", "1001").unwrap())
-        .unwrap()
-    else {
-        panic!()
-    };
+    let stored = fleet.stored();
     assert_eq!(stored.generation, 2);
 }
 
