@@ -240,6 +240,8 @@ export declare class TokenStore {
 export declare class XAuth {
   /** A client for X, or for other hosts (the sandbox, a proxy). */
   constructor(options?: XAuthOptions | undefined | null)
+  /** The `User-Agent` sent with every request. */
+  get userAgent(): string
   /** Seconds added to the local clock after a clock-skew error. */
   get clockOffset(): number
   /** Step 1 of the 3-legged flow. */
@@ -544,4 +546,6 @@ export interface XAuthOptions {
    * secret then crosses the network in clear.
    */
   insecureAllowHttp?: boolean
+  /** Your product, appended to the `User-Agent` (`mybot/1.2`). */
+  userAgent?: string
 }

@@ -88,7 +88,7 @@ pub struct AuthorizeOptions {
 /// The `Authorization` header for a request any HTTP client is about to
 /// send: OAuth 1.0a signs the method, URL and a form body (by
 /// `contentType`), never a JSON one.
-#[napi]
+#[napi(catch_unwind)]
 pub fn authorize(
     credential: Either3<&OAuth1, &BearerToken, &OAuth2UserToken>,
     request: AuthorizeOptions,
@@ -121,13 +121,13 @@ pub struct ApiResponse(pub(crate) x_api_auth::ApiResponse);
 #[napi]
 impl ApiResponse {
     /// HTTP status.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn status(&self) -> u32 {
         u32::from(self.0.status)
     }
 
     /// Rate-limit headers, when sent.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn rate_limit(&self) -> Option<RateLimit> {
         let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         self.0.rate_limit.map(|l| RateLimit {
@@ -138,13 +138,13 @@ impl ApiResponse {
     }
 
     /// The body as text.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn body(&self) -> String {
         String::from_utf8_lossy(&self.0.body).into_owned()
     }
 
     /// The body decoded as JSON.
-    #[napi(ts_return_type = "any")]
+    #[napi(ts_return_type = "any", catch_unwind)]
     pub fn json(&self) -> Result<Json> {
         core(self.0.json()).map(Json)
     }

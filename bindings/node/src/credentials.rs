@@ -23,25 +23,25 @@ pub struct ConsumerKeys(pub(crate) x_api_auth::ConsumerKeys);
 #[napi]
 impl ConsumerKeys {
     /// Consumer keys from explicit values.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: ConsumerKeysOptions) -> Result<Self> {
         core(x_api_auth::ConsumerKeys::new(options.key, options.secret)).map(Self)
     }
 
     /// From `X_API_KEY` and `X_API_SECRET`.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_env() -> Result<Self> {
         core(x_api_auth::ConsumerKeys::from_env()).map(Self)
     }
 
     /// The API Key.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn key(&self) -> String {
         self.0.key().to_owned()
     }
 
     /// The API Key Secret, in clear.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn secret(&self) -> String {
         self.0.secret().secret().to_owned()
     }
@@ -64,31 +64,31 @@ pub struct AccessToken(pub(crate) x_api_auth::AccessToken);
 #[napi]
 impl AccessToken {
     /// An access token from explicit values.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: AccessTokenOptions) -> Result<Self> {
         core(x_api_auth::AccessToken::new(options.token, options.secret)).map(Self)
     }
 
     /// From `X_ACCESS_TOKEN` and `X_ACCESS_TOKEN_SECRET`.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_env() -> Result<Self> {
         core(x_api_auth::AccessToken::from_env()).map(Self)
     }
 
     /// The token.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn token(&self) -> String {
         self.0.token().to_owned()
     }
 
     /// The user id embedded in the token.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn user_id(&self) -> Option<String> {
         self.0.user_id().map(str::to_owned)
     }
 
     /// The Access Token Secret, in clear.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn secret(&self) -> String {
         self.0.secret().secret().to_owned()
     }
@@ -111,7 +111,7 @@ pub struct OAuth2Client(pub(crate) x_api_auth::OAuth2Client);
 #[napi]
 impl OAuth2Client {
     /// A public client (no secret) or a confidential one.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: OAuth2ClientOptions) -> Result<Self> {
         core(match options.client_secret {
             Some(secret) => x_api_auth::OAuth2Client::confidential(options.client_id, secret),
@@ -121,19 +121,19 @@ impl OAuth2Client {
     }
 
     /// From `X_CLIENT_ID` and, when set, `X_CLIENT_SECRET`.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_env() -> Result<Self> {
         core(x_api_auth::OAuth2Client::from_env()).map(Self)
     }
 
     /// The Client ID.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn client_id(&self) -> String {
         self.0.client_id().to_owned()
     }
 
     /// Whether the client has a secret.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn is_confidential(&self) -> bool {
         self.0.is_confidential()
     }
@@ -147,31 +147,31 @@ pub struct BearerToken(pub(crate) x_api_auth::BearerToken);
 #[napi]
 impl BearerToken {
     /// Wraps a bearer token.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(token: String) -> Self {
         Self(x_api_auth::BearerToken::new(token))
     }
 
     /// From `X_BEARER_TOKEN`.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_env() -> Result<Self> {
         core(x_api_auth::BearerToken::from_env()).map(Self)
     }
 
     /// The token, in clear.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn secret(&self) -> String {
         self.0.secret().to_owned()
     }
 
     /// `Bearer <token>`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn authorization_header(&self) -> Result<String> {
         core(self.0.authorization_header())
     }
 
     /// Constant-time comparison with another bearer token.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn equals(&self, other: &BearerToken) -> bool {
         self.0 == other.0
     }
@@ -198,7 +198,7 @@ pub struct OAuth2UserToken(pub(crate) x_api_auth::OAuth2UserToken);
 #[napi]
 impl OAuth2UserToken {
     /// A token from stored values.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: OAuth2UserTokenOptions) -> Self {
         Self(x_api_auth::OAuth2UserToken::from_parts(
             options.access_token,
@@ -209,37 +209,37 @@ impl OAuth2UserToken {
     }
 
     /// The access token, in clear.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn access_token(&self) -> String {
         self.0.access_token.secret().to_owned()
     }
 
     /// The refresh token, in clear (only with `offline.access`).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn refresh_token(&self) -> Option<String> {
         self.0.refresh_token.as_ref().map(|t| t.secret().to_owned())
     }
 
     /// Expiry, Unix seconds.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn expires_at(&self) -> Option<f64> {
         self.0.expires_at_unix()
     }
 
     /// Granted scopes.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn scopes(&self) -> Vec<String> {
         self.0.scopes.iter().map(ToString::to_string).collect()
     }
 
     /// Whether the token expires within `seconds` from now.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn expires_within(&self, seconds: f64) -> bool {
         self.0.expires_within_secs(seconds)
     }
 
     /// `Bearer <access token>`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn authorization_header(&self) -> Result<String> {
         core(self.0.authorization_header())
     }

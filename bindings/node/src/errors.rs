@@ -47,14 +47,14 @@ pub fn core<T>(result: std::result::Result<T, Error>) -> Result<T> {
 
 /// The error X's error response (any shape) maps to, as the marked message
 /// the facade turns into an `XAuthError`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn parse_error(status: u32, body: Buffer) -> String {
     let status = u16::try_from(status).unwrap_or(0);
     js_error(x_api_auth::ApiError::parse(status, &body).into()).reason
 }
 
 /// Every stable error code (`X_CONFIG`, `X_INVALID_INPUT`, ...).
-#[napi]
+#[napi(catch_unwind)]
 pub fn error_codes() -> Vec<&'static str> {
     x_api_auth::Error::CODES.to_vec()
 }

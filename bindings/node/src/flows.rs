@@ -57,6 +57,7 @@ impl<T: Send + ToNapiValue + TypeName + 'static> Task for Job<T> {
 
 /// The options of `new XAuth(...)`.
 #[napi(object)]
+#[derive(Default)]
 pub struct XAuthOptions {
     /// API base (`https://api.x.com`).
     pub api_base: Option<String>,
@@ -69,6 +70,8 @@ pub struct XAuthOptions {
     /// Accept plain `http://` bases on hosts that are not loopback: every
     /// secret then crosses the network in clear.
     pub insecure_allow_http: Option<bool>,
+    /// Your product, appended to the `User-Agent` (`mybot/1.2`).
+    pub user_agent: Option<String>,
 }
 
 /// The body of an API request.
@@ -99,26 +102,35 @@ pub struct XAuth(pub(crate) x_api_auth::XAuth);
 #[napi]
 impl XAuth {
     /// A client for X, or for other hosts (the sandbox, a proxy).
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<XAuthOptions>) -> Result<Self> {
-        let settings = options.map_or_else(XAuthSettings::default, |o| XAuthSettings {
+        let o = options.unwrap_or_default();
+        let settings = XAuthSettings {
             api_base: o.api_base,
             web_base: o.web_base,
             timeout: o.timeout,
             simulated_clock_skew: o.simulated_clock_skew,
             insecure_allow_http: o.insecure_allow_http,
-        });
+            user_agent: o.user_agent,
+            binding: Some("node".to_owned()),
+        };
         core(settings.build()).map(Self)
     }
 
+    /// The `User-Agent` sent with every request.
+    #[napi(getter, catch_unwind)]
+    pub fn user_agent(&self) -> String {
+        self.0.user_agent().to_owned()
+    }
+
     /// Seconds added to the local clock after a clock-skew error.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn clock_offset(&self) -> i64 {
         self.0.clock_offset()
     }
 
     /// Step 1 of the 3-legged flow.
-    #[napi(ts_return_type = "Promise<RequestToken>")]
+    #[napi(ts_return_type = "Promise<RequestToken>", catch_unwind)]
     pub fn request_token(
         &self,
         consumer: &ConsumerKeys,
@@ -134,7 +146,7 @@ impl XAuth {
     }
 
     /// The consent page (always prompts).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn authorize_url(
         &self,
         request_token: &RequestToken,
@@ -147,7 +159,7 @@ impl XAuth {
     }
 
     /// "Sign in with X".
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn authenticate_url(
         &self,
         request_token: &RequestToken,
@@ -160,14 +172,14 @@ impl XAuth {
     }
 
     /// Checks the OAuth 1.0a callback and returns the verifier.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn parse_callback(&self, callback: String, request_token: &RequestToken) -> Result<String> {
         let token = &request_token.0.token;
         core(x_api_auth::oauth1::parse_callback(&callback, token)).map(|v| v.secret().to_owned())
     }
 
     /// Step 3: the user's access token.
-    #[napi(ts_return_type = "Promise<AccessTokenResponse>")]
+    #[napi(ts_return_type = "Promise<AccessTokenResponse>", catch_unwind)]
     pub fn access_token(
         &self,
         consumer: &ConsumerKeys,
@@ -185,7 +197,7 @@ impl XAuth {
     }
 
     /// Revokes an OAuth 1.0a access token.
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi(ts_return_type = "Promise<void>", catch_unwind)]
     pub fn invalidate_access_token(
         &self,
         consumer: &ConsumerKeys,
@@ -196,14 +208,14 @@ impl XAuth {
     }
 
     /// Obtains the app's bearer token.
-    #[napi(ts_return_type = "Promise<BearerToken>")]
+    #[napi(ts_return_type = "Promise<BearerToken>", catch_unwind)]
     pub fn obtain_bearer(&self, consumer: &ConsumerKeys) -> AsyncTask<Job<BearerToken>> {
         let (x, consumer) = (self.0.clone(), consumer.0.clone());
         Job::new(async move { x.obtain_bearer(&consumer).await.map(BearerToken) })
     }
 
     /// Invalidates the app's bearer token.
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi(ts_return_type = "Promise<void>", catch_unwind)]
     pub fn invalidate_bearer(
         &self,
         consumer: &ConsumerKeys,
@@ -214,7 +226,7 @@ impl XAuth {
     }
 
     /// Starts an Authorization Code with PKCE authorization.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn start_authorization(
         &self,
         client: &OAuth2Client,
@@ -229,7 +241,7 @@ impl XAuth {
     }
 
     /// Finishes it: checks the state and exchanges the code.
-    #[napi(ts_return_type = "Promise<OAuth2UserToken>")]
+    #[napi(ts_return_type = "Promise<OAuth2UserToken>", catch_unwind)]
     pub fn finish_authorization(
         &self,
         client: &OAuth2Client,
@@ -246,7 +258,7 @@ impl XAuth {
     }
 
     /// Refreshes a user token (X rotates the refresh token: store the result).
-    #[napi(ts_return_type = "Promise<OAuth2UserToken>")]
+    #[napi(ts_return_type = "Promise<OAuth2UserToken>", catch_unwind)]
     pub fn refresh(
         &self,
         client: &OAuth2Client,
@@ -257,7 +269,7 @@ impl XAuth {
     }
 
     /// Revokes an access or refresh token (`tokenTypeHint`: `access_token` or `refresh_token`).
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi(ts_return_type = "Promise<void>", catch_unwind)]
     pub fn revoke(
         &self,
         client: &OAuth2Client,
@@ -273,7 +285,7 @@ impl XAuth {
 
     /// Sends an authorised request; `form` is signed with OAuth 1.0a,
     /// `json` never is.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
+    #[napi(ts_return_type = "Promise<ApiResponse>", catch_unwind)]
     pub fn send(
         &self,
         credential: Either3<&OAuth1, &BearerToken, &OAuth2UserToken>,
@@ -291,7 +303,7 @@ impl XAuth {
     }
 
     /// `GET /2/users/me`: checks a user credential; resolves to the decoded body.
-    #[napi(ts_return_type = "Promise<any>")]
+    #[napi(ts_return_type = "Promise<any>", catch_unwind)]
     pub fn users_me(
         &self,
         credential: Either3<&OAuth1, &BearerToken, &OAuth2UserToken>,
@@ -302,7 +314,7 @@ impl XAuth {
 
     /// `GET /2/users/by/username/{username}`: a public lookup that works with
     /// a bearer token; resolves to the decoded body.
-    #[napi(ts_return_type = "Promise<any>")]
+    #[napi(ts_return_type = "Promise<any>", catch_unwind)]
     pub fn user_by_username(
         &self,
         credential: Either3<&OAuth1, &BearerToken, &OAuth2UserToken>,

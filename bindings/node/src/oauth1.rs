@@ -99,7 +99,7 @@ pub struct OAuth1(pub(crate) x_api_auth::OAuth1);
 #[napi]
 impl OAuth1 {
     /// A signer for consumer keys and, optionally, an access token.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: OAuth1Options) -> Result<Self> {
         let settings = OAuth1Settings {
             consumer_key: options.consumer_key,
@@ -114,7 +114,7 @@ impl OAuth1 {
     }
 
     /// A signer from credential objects.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_credentials(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Self {
         let signer = x_api_auth::OAuth1::new(consumer.0.clone());
         Self(match token {
@@ -124,7 +124,7 @@ impl OAuth1 {
     }
 
     /// Signs a request: the header and what went into it.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn sign(&self, request: SignOptions) -> Result<SignedRequest> {
         let signed = with_signable(request, |r| self.0.sign(r))?;
         Ok(SignedRequest {
@@ -136,19 +136,19 @@ impl OAuth1 {
     }
 
     /// Signs a request and returns the `Authorization` header value.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn authorization_header(&self, request: SignOptions) -> Result<String> {
         with_signable(request, |r| self.0.authorization_header(r))
     }
 
     /// The consumer key (public).
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn consumer_key(&self) -> String {
         self.0.consumer().key().to_owned()
     }
 
     /// The access token (public part), if any.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn token(&self) -> Option<String> {
         self.0.token().map(|t| t.token().to_owned())
     }
@@ -161,13 +161,13 @@ pub struct RequestToken(pub(crate) x_api_auth::oauth1::RequestToken);
 #[napi]
 impl RequestToken {
     /// The request token.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn token(&self) -> String {
         self.0.token.clone()
     }
 
     /// The request token secret, in clear.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn secret(&self) -> String {
         self.0.secret.secret().to_owned()
     }
@@ -180,32 +180,32 @@ pub struct AccessTokenResponse(pub(crate) x_api_auth::oauth1::AccessTokenRespons
 #[napi]
 impl AccessTokenResponse {
     /// The access token and secret.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn access_token(&self) -> AccessToken {
         AccessToken(self.0.access_token.clone())
     }
 
     /// The user's id.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn user_id(&self) -> Option<String> {
         self.0.user_id.clone()
     }
 
     /// The user's handle.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn screen_name(&self) -> Option<String> {
         self.0.screen_name.clone()
     }
 
     /// The token's access level (`x-access-level`).
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn access_level(&self) -> Option<String> {
         self.0.access_level.clone()
     }
 }
 
 /// RFC 3986 percent-encoding as OAuth 1.0a requires it.
-#[napi]
+#[napi(catch_unwind)]
 pub fn percent_encode(value: String) -> String {
     x_api_auth::percent_encode(&value)
 }

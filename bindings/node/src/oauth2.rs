@@ -21,33 +21,33 @@ impl PendingAuthorization {
 #[napi]
 impl PendingAuthorization {
     /// The consent URL.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn url(&self) -> String {
         self.0.as_ref().map(|p| p.url.clone()).unwrap_or_default()
     }
 
     /// One string to keep in a server-side session; it holds the PKCE
     /// verifier: treat it as a secret.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn to_compact(&self) -> String {
         self.0.as_ref().map(|p| p.to_compact()).unwrap_or_default()
     }
 
     /// Parses `toCompact()`'s output.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_compact(compact: String) -> Result<Self> {
         core(x_api_auth::PendingAuthorization::from_compact(&compact)).map(|p| Self(Some(p)))
     }
 }
 
 /// The `Basic …` header for an id and a secret (RFC 6749 §2.3.1).
-#[napi]
+#[napi(catch_unwind)]
 pub fn basic_authorization(id: String, secret: String) -> String {
     x_api_auth::oauth2::basic_authorization(&id, &secret).to_string()
 }
 
 /// The PKCE challenge of a verifier (`S256` or `plain`).
-#[napi]
+#[napi(catch_unwind)]
 pub fn pkce_challenge(verifier: String, method: Option<String>) -> Result<String> {
     core((|| {
         let method = method.as_deref().unwrap_or("S256").parse()?;

@@ -16,7 +16,7 @@ pub struct Sandbox(Option<x_api_auth_sandbox::Sandbox>);
 impl Sandbox {
     /// Starts the sandbox on a loopback port (`configJson`: a configuration
     /// document; the built-in app and users when absent).
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn start(config_json: Option<String>) -> Result<Self> {
         let started = x_api_auth::blocking::shared_runtime()
             .and_then(|rt| x_api_auth_sandbox::Sandbox::start_blocking(rt, config_json.as_deref()));
@@ -25,20 +25,20 @@ impl Sandbox {
 
     /// `{ base_url, apps: [...], users: [...] }`: where it listens and what
     /// it accepts (`null` once stopped).
-    #[napi(getter, ts_return_type = "any")]
+    #[napi(getter, ts_return_type = "any", catch_unwind)]
     pub fn info(&self) -> Json {
         Json(self.0.as_ref().map(|s| s.info()).unwrap_or_default())
     }
 
     /// `http://127.0.0.1:PORT`.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.0.as_ref().map(|s| s.base_url()).unwrap_or_default()
     }
 
     /// What it counted since it started (refreshes, refresh-token reuse,
     /// tokens issued, API requests); null once stopped.
-    #[napi(getter, ts_return_type = "any")]
+    #[napi(getter, ts_return_type = "any", catch_unwind)]
     pub fn counters(&self) -> Json {
         let counters = self.0.as_ref().map(|s| s.counters());
         Json(serde_json::to_value(counters).unwrap_or_default())
@@ -46,7 +46,7 @@ impl Sandbox {
 
     /// Moves the sandbox's clock forward: codes expire after 30 s, access
     /// tokens after 7200 s.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn advance_clock(&self, seconds: f64) -> Result<bool> {
         if !(seconds.is_finite() && seconds >= 0.0 && seconds.fract() == 0.0) {
             return Err(invalid("seconds", "expected a non-negative integer"));
@@ -56,7 +56,7 @@ impl Sandbox {
     }
 
     /// Stops the server.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn stop(&mut self) {
         self.0 = None;
     }

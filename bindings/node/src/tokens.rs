@@ -41,13 +41,13 @@ fn key(profile: &str, user_id: Option<&str>) -> x_api_auth::Result<RecordKey> {
 #[napi]
 impl TokenStore {
     /// The store's URL.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn location(&self) -> String {
         self.0.location()
     }
 
     /// The address of every record (of `profile` when given).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn list(&self, profile: Option<String>) -> Result<Vec<RecordAddress>> {
         let keys = core(self.0.list(profile.as_deref()))?;
         Ok(keys
@@ -60,7 +60,7 @@ impl TokenStore {
     }
 
     /// A record as a JSON document; secrets only with `includeSecrets`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn export_record(
         &self,
         profile: String,
@@ -73,13 +73,13 @@ impl TokenStore {
 
     /// Stores a document made by `exportRecord(..., true)` under `profile`,
     /// replacing what is there.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn import_record(&self, profile: String, document: String) -> Result<()> {
         core(self.0.import_record(&profile, &document).map(drop))
     }
 
     /// Removes a record.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn delete(&self, profile: String, user_id: Option<String>) -> Result<()> {
         core(key(&profile, user_id.as_deref()).and_then(|k| self.0.delete(&k)))
     }
@@ -87,7 +87,7 @@ impl TokenStore {
 
 /// Opens a store by URL; without one, `X_API_AUTH_STORE`, else the default
 /// file store.
-#[napi]
+#[napi(catch_unwind)]
 pub fn open_store(url: Option<String>) -> Result<TokenStore> {
     core(tokens::open_store(url.as_deref())).map(TokenStore)
 }
@@ -347,7 +347,7 @@ impl tokens::TokenStore for SharedJsStore {
 
 /// A `TokenStore` over functions the application supplies (its own
 /// database): see `examples/sqlite_store.mjs`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn custom_store(functions: CustomStoreOptions) -> TokenStore {
     let store = JsStore {
         functions,
@@ -358,7 +358,7 @@ pub fn custom_store(functions: CustomStoreOptions) -> TokenStore {
 
 /// Runs the core's store conformance checks on `store` with records of
 /// `profile`; resolves to what failed, or null.
-#[napi(ts_return_type = "Promise<string | null>")]
+#[napi(ts_return_type = "Promise<string | null>", catch_unwind)]
 pub fn check_store(store: &TokenStore, profile: Option<String>) -> AsyncTask<Job<Option<String>>> {
     let store = store.0.clone();
     let profile = profile.unwrap_or_else(|| "conformance".to_owned());
@@ -415,14 +415,14 @@ fn configure(
     mut manager: tokens::TokenManager,
     margin: Option<f64>,
     hook: Option<ChangeFunction>,
-) -> tokens::TokenManager {
+) -> Result<tokens::TokenManager> {
     if let Some(margin) = margin {
-        manager = manager.with_refresh_margin(Duration::from_secs_f64(margin.clamp(0.0, 86_400.0)));
+        manager = core(manager.with_refresh_margin_secs(margin))?;
     }
     if let Some(hook) = hook {
         manager = manager.with_hook(Arc::new(JsHook(hook)));
     }
-    manager
+    Ok(manager)
 }
 
 /// Serves OAuth 2.0 user tokens and the app's bearer token from a store,
@@ -433,7 +433,7 @@ pub struct TokenManager(tokens::TokenManager);
 #[napi]
 impl TokenManager {
     /// A manager for a profile of a store.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(xauth: &XAuth, options: Option<TokenManagerOptions>) -> Result<Self> {
         let options = options.unwrap_or(TokenManagerOptions {
             store: None,
@@ -447,12 +447,11 @@ impl TokenManager {
             store,
             options.profile.as_deref(),
         ))?;
-        let manager = configure(manager, options.refresh_margin, options.on_change);
-        Ok(Self(manager))
+        configure(manager, options.refresh_margin, options.on_change).map(Self)
     }
 
     /// A manager over a store object (`customStore`, or one from `openStore`).
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn with_store(
         xauth: &XAuth,
         store: &TokenStore,
@@ -469,35 +468,31 @@ impl TokenManager {
             store.0.clone(),
             options.profile.as_deref(),
         ))?;
-        Ok(Self(configure(
-            manager,
-            options.refresh_margin,
-            options.on_change,
-        )))
+        configure(manager, options.refresh_margin, options.on_change).map(Self)
     }
 
     /// The profile.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn profile(&self) -> String {
         self.0.profile().to_owned()
     }
 
     /// The store.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn store(&self) -> TokenStore {
         TokenStore(self.0.store().clone())
     }
 
     /// The user's token from memory when valid beyond the margin (no I/O);
     /// null otherwise: then call `accessToken`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn fresh_token(&self, user: Option<String>) -> Option<OAuth2UserToken> {
         self.0.fresh_token(user.as_deref()).map(OAuth2UserToken)
     }
 
     /// An access token for `user` (an id, a screen name, or none for the
     /// default user), refreshed first when it is about to expire.
-    #[napi(ts_return_type = "Promise<OAuth2UserToken>")]
+    #[napi(ts_return_type = "Promise<OAuth2UserToken>", catch_unwind)]
     pub fn access_token(&self, user: Option<String>) -> AsyncTask<Job<OAuth2UserToken>> {
         let manager = self.0.clone();
         Job::new(async move {
@@ -510,7 +505,7 @@ impl TokenManager {
 
     /// After X answered 401 to `rejected`: a refreshed token (once, however
     /// many callers ask).
-    #[napi(ts_return_type = "Promise<OAuth2UserToken>")]
+    #[napi(ts_return_type = "Promise<OAuth2UserToken>", catch_unwind)]
     pub fn refresh_after_unauthorized(
         &self,
         user: Option<String>,
@@ -528,7 +523,7 @@ impl TokenManager {
     /// Sends an authorised request as a stored user (none: the default user),
     /// with their OAuth 2.0 token (refreshed when due, once after a 401) or
     /// else OAuth 1.0a; `form` is signed, `json` never is.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
+    #[napi(ts_return_type = "Promise<ApiResponse>", catch_unwind)]
     pub fn send(
         &self,
         user: Option<String>,
@@ -547,7 +542,7 @@ impl TokenManager {
     }
 
     /// The app's bearer token (obtained once with the stored keys, then stored).
-    #[napi(ts_return_type = "Promise<BearerToken>")]
+    #[napi(ts_return_type = "Promise<BearerToken>", catch_unwind)]
     pub fn bearer(&self) -> AsyncTask<Job<BearerToken>> {
         let manager = self.0.clone();
         Job::new(async move { manager.bearer().await.map(BearerToken) })
@@ -555,7 +550,7 @@ impl TokenManager {
 
     /// Stores a user's login (an OAuth 2.0 token and/or an OAuth 1.0a access
     /// token); resolves to the record's generation.
-    #[napi(ts_return_type = "Promise<number>")]
+    #[napi(ts_return_type = "Promise<number>", catch_unwind)]
     pub fn save_login(
         &self,
         user_id: String,
@@ -578,7 +573,7 @@ impl TokenManager {
 
     /// Replaces the app's keys (regenerated in the developer portal) and/or
     /// its OAuth 2.0 client, keeping its users.
-    #[napi(ts_return_type = "Promise<number>")]
+    #[napi(ts_return_type = "Promise<number>", catch_unwind)]
     pub fn set_app_keys(
         &self,
         consumer: Option<&ConsumerKeys>,

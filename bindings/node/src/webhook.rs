@@ -7,13 +7,13 @@ use x_api_auth::ConsumerSecret;
 use crate::errors::core;
 
 /// `sha256=…`: the answer to a webhook CRC challenge.
-#[napi]
+#[napi(catch_unwind)]
 pub fn crc_response_token(consumer_secret: String, crc_token: String) -> String {
     x_api_auth::webhook::crc_response_token(&ConsumerSecret::new(consumer_secret), &crc_token)
 }
 
 /// Verifies `x-twitter-webhooks-signature` over the raw body; throws on mismatch.
-#[napi]
+#[napi(catch_unwind)]
 pub fn verify_webhook_signature(
     consumer_secret: String,
     body: Buffer,

@@ -63,3 +63,9 @@ test('plain http to a remote host is refused', () => {
   new x.XAuth({ apiBase: 'http://127.0.0.1:9', webBase: 'http://localhost:9' })
   new x.XAuth({ apiBase: 'http://proxy.internal', webBase: 'http://proxy.internal', insecureAllowHttp: true })
 })
+
+test("requests name the package, the binding and the caller's product", () => {
+  const client = new x.XAuth({ userAgent: 'mybot/1.2' })
+  assert.match(client.userAgent, /^x-api-auth\/\d+\.\d+\.\d+\S* \(node\) mybot\/1\.2$/)
+  assert.throws(() => new x.XAuth({ userAgent: 'bot\r\nX-Evil: 1' }), (e) => e instanceof x.XAuthError && e.code === 'X_INVALID_INPUT')
+})

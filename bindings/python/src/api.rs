@@ -54,8 +54,9 @@ pub fn body(
         (None, Some(value)) => {
             let text: String = py
                 .import("json")?
-                .call_method1("dumps", (value,))?
-                .extract()?;
+                .call_method1("dumps", (value,))
+                .and_then(|text| text.extract())
+                .map_err(|e| invalid(py, "json_body", format!("cannot be encoded as JSON: {e}")))?;
             Body::Json(
                 serde_json::from_str(&text)
                     .map_err(|_| invalid(py, "json_body", "is not a JSON value"))?,
@@ -137,9 +138,10 @@ impl ApiResponse {
         PyBytes::new(py, &self.0.body)
     }
 
-    /// The body decoded as JSON.
+    /// The body decoded as JSON (`UnexpectedResponseError` when it is not).
     fn json(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        json_to_py(py, &self.text())
+        let value = guard(py, || self.0.json())?;
+        json_to_py(py, &value)
     }
 
     /// The body as text.

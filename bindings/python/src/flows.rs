@@ -28,8 +28,10 @@ pub fn block<T: Send>(
     })
 }
 
-/// A JSON document as Python values.
-pub fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+/// A JSON value (parsed by the core, so at most 128 levels deep) as Python
+/// values.
+pub fn json_to_py(py: Python<'_>, value: &serde_json::Value) -> PyResult<Py<PyAny>> {
+    let text = value.to_string();
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
@@ -40,7 +42,8 @@ pub struct XAuth(pub x_api_auth::XAuth);
 #[pymethods]
 impl XAuth {
     #[new]
-    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None))]
+    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None, user_agent=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_base: Option<String>,
@@ -48,6 +51,7 @@ impl XAuth {
         timeout: Option<f64>,
         simulated_clock_skew: Option<i64>,
         insecure_allow_http: Option<bool>,
+        user_agent: Option<String>,
     ) -> PyResult<Self> {
         let settings = XAuthSettings {
             api_base,
@@ -55,8 +59,16 @@ impl XAuth {
             timeout,
             simulated_clock_skew,
             insecure_allow_http,
+            user_agent,
+            binding: Some("python".to_owned()),
         };
         guard(py, || settings.build()).map(Self)
+    }
+
+    /// The `User-Agent` sent with every request.
+    #[getter]
+    fn user_agent(&self) -> &str {
+        self.0.user_agent()
     }
 
     /// Seconds added to the local clock, learnt after a clock-skew error.
@@ -220,7 +232,7 @@ impl XAuth {
     fn users_me(&self, py: Python<'_>, credential: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let credential = self::credential(credential)?;
         let user = block(py, self.0.users_me(&credential))?;
-        json_to_py(py, &user.to_string())
+        json_to_py(py, &user)
     }
 
     /// `GET /2/users/by/username/{username}`: a public lookup that works with
@@ -233,6 +245,6 @@ impl XAuth {
     ) -> PyResult<Py<PyAny>> {
         let credential = self::credential(credential)?;
         let user = block(py, self.0.user_by_username(&credential, username))?;
-        json_to_py(py, &user.to_string())
+        json_to_py(py, &user)
     }
 }

@@ -30,7 +30,7 @@ impl Sandbox {
     #[getter]
     fn info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let info = self.0.as_ref().map(|s| s.info()).unwrap_or_default();
-        json_to_py(py, &info.to_string())
+        json_to_py(py, &info)
     }
 
     /// What it counted since it started (refreshes, refresh-token reuse,
@@ -38,7 +38,7 @@ impl Sandbox {
     #[getter]
     fn counters(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let counters = self.0.as_ref().map(|s| s.counters());
-        json_to_py(py, &serde_json::to_string(&counters).unwrap_or_default())
+        json_to_py(py, &serde_json::to_value(counters).unwrap_or_default())
     }
 
     /// Moves the sandbox's clock forward: codes expire after 30 s, access

@@ -312,8 +312,7 @@ impl TokenManager {
             };
             let mut manager = tokens::TokenManager::new(xauth.0.clone(), store, profile)?;
             if let Some(margin) = refresh_margin {
-                manager = manager
-                    .with_refresh_margin(Duration::from_secs_f64(margin.clamp(0.0, 86_400.0)));
+                manager = manager.with_refresh_margin_secs(margin)?;
             }
             if let Some(hook) = on_change {
                 manager = manager.with_hook(Arc::new(PyHook(hook)));

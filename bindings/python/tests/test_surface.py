@@ -62,6 +62,7 @@ def test_constructors_show_their_native_arguments() -> None:
         "timeout",
         "simulated_clock_skew",
         "insecure_allow_http",
+        "user_agent",
     ]
 
 
@@ -99,3 +100,11 @@ def test_plain_http_to_a_remote_host_is_refused() -> None:
     assert caught.value.code == "X_INSECURE_TRANSPORT" and caught.value.url == "http://api.x.com"
     x_api_auth.XAuth("http://127.0.0.1:9", "http://localhost:9")
     x_api_auth.XAuth("http://proxy.internal", "http://proxy.internal", insecure_allow_http=True)
+
+
+def test_requests_name_the_package_the_binding_and_the_callers_product() -> None:
+    x = x_api_auth.XAuth(user_agent="mybot/1.2")
+    assert re.fullmatch(r"x-api-auth/\d+\.\d+\.\d+\S* \(python\) mybot/1\.2", x.user_agent), x.user_agent
+    assert x_api_auth.XAuth().user_agent.endswith(" (python)")
+    with pytest.raises(errors.InvalidInputError):
+        x_api_auth.XAuth(user_agent="bot\r\nX-Evil: 1")

@@ -27,6 +27,7 @@
 
 mod config;
 mod counters;
+pub mod hostile;
 pub mod oauth1_verify;
 mod server;
 mod store;
@@ -55,9 +56,14 @@ pub struct AdvancingClock {
 
 impl Clock for AdvancingClock {
     fn now(&self) -> SystemTime {
-        SystemTime::now() + Duration::from_secs(self.ahead_secs.load(Ordering::Relaxed))
+        let ahead = Duration::from_secs(self.ahead_secs.load(Ordering::Relaxed));
+        let now = SystemTime::now();
+        now.checked_add(ahead).unwrap_or(now)
     }
 }
+
+/// How far [`Sandbox::advance_clock`] can move the clock: 1,000 years.
+pub const MAX_CLOCK_AHEAD: Duration = Duration::from_secs(1_000 * 365 * 86_400);
 
 /// A running sandbox; it stops when dropped.
 #[derive(Debug)]
@@ -84,11 +90,21 @@ impl Sandbox {
     /// false when the sandbox was started with a clock of the caller's
     /// ([`Sandbox::start_with`]): move that one instead.
     /// OAuth 1.0a requests signed with the real time fail with code 135 once
-    /// the sandbox is more than its timestamp window ahead.
+    /// the sandbox is more than its timestamp window ahead. The clock never
+    /// goes more than [`MAX_CLOCK_AHEAD`] ahead, however far it is moved.
     pub fn advance_clock(&self, by: Duration) -> bool {
         match &self.clock {
             Some(clock) => {
-                clock.ahead_secs.fetch_add(by.as_secs(), Ordering::Relaxed);
+                let _ =
+                    clock
+                        .ahead_secs
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |ahead| {
+                            Some(
+                                ahead
+                                    .saturating_add(by.as_secs())
+                                    .min(MAX_CLOCK_AHEAD.as_secs()),
+                            )
+                        });
                 true
             }
             None => false,

@@ -1,5 +1,7 @@
 //! `x-api-auth-sandbox [--port P] [--config FILE]`: runs the sandbox and
 //! prints its base URL and default credentials as one JSON line.
+//! `x-api-auth-sandbox --hostile [--port P]` runs the hostile look-alike of
+//! X instead (see `x_api_auth_sandbox::hostile`), for robustness tests.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,7 +9,9 @@ use std::sync::Arc;
 use x_api_auth_sandbox::{Sandbox, SandboxConfig};
 
 fn usage() -> ExitCode {
-    eprintln!("usage: x-api-auth-sandbox [--port PORT] [--config FILE.json]");
+    eprintln!(
+        "usage: x-api-auth-sandbox [--port PORT] [--config FILE.json] | --hostile [--port PORT]"
+    );
     ExitCode::from(2)
 }
 
@@ -15,8 +19,13 @@ fn usage() -> ExitCode {
 async fn main() -> ExitCode {
     let mut port = 0u16;
     let mut config = SandboxConfig::default();
+    let mut hostile = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--hostile" {
+            hostile = true;
+            continue;
+        }
         match (arg.as_str(), args.next()) {
             ("--port", Some(p)) => match p.parse() {
                 Ok(p) => port = p,
@@ -36,6 +45,19 @@ async fn main() -> ExitCode {
             }
             _ => return usage(),
         }
+    }
+    if hostile {
+        return match x_api_auth_sandbox::hostile::HostileX::start_on(port).await {
+            Ok(server) => {
+                println!("{}", server.info());
+                let _ = tokio::signal::ctrl_c().await;
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let sandbox = match Sandbox::start_with(config, Arc::new(x_api_auth::SystemClock), port).await {
         Ok(s) => s,

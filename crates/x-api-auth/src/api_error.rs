@@ -148,13 +148,27 @@ impl ApiError {
         } else if looks_like_html(text) {
             e.api_message = "the server answered with an HTML page instead of an API error".into();
         } else {
-            e.api_message = Truncated(text, 500).to_string();
+            e.api_message = Truncated(text, MESSAGE_LIMIT).to_string();
         }
         if e.api_message.is_empty() {
             e.api_message = format!("HTTP {status} with no error message");
         }
+        e.cap_lengths();
         (e.kind, e.hint) = classify(&e);
         e
+    }
+
+    /// Cuts what the server chose (message, error name, problem type) to
+    /// [`MESSAGE_LIMIT`] characters: X's are one line, and a hostile server
+    /// must not make every `str(e)` megabytes long.
+    fn cap_lengths(&mut self) {
+        cap(&mut self.api_message);
+        for field in [&mut self.error, &mut self.problem_type]
+            .into_iter()
+            .flatten()
+        {
+            cap(field);
+        }
     }
 
     /// An error from an OAuth 2.0 `error` / `error_description` pair (a token
@@ -172,6 +186,7 @@ impl ApiError {
             reset_at: None,
             profile: None,
         };
+        e.cap_lengths();
         (e.kind, e.hint) = classify(&e);
         e
     }
@@ -264,7 +279,7 @@ impl ApiError {
     fn read_xml(&mut self, text: &str) {
         // <errors><error code="415">Callback URL not approved …</error></errors>
         let Some(start) = text.find("<error ").or_else(|| text.find("<error>")) else {
-            self.api_message = Truncated(text, 500).to_string();
+            self.api_message = Truncated(text, MESSAGE_LIMIT).to_string();
             return;
         };
         let element = &text[start..];
@@ -412,6 +427,17 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Shows a string that may be long (a response body) cut to `max` characters.
+/// The longest message, error name or problem type kept from a server, in
+/// characters (longer ones end in `…`).
+const MESSAGE_LIMIT: usize = 500;
+
+fn cap(text: &mut String) {
+    if let Some((i, _)) = text.char_indices().nth(MESSAGE_LIMIT) {
+        text.truncate(i);
+        text.push('…');
+    }
+}
+
 struct Truncated<'a>(pub &'a str, pub usize);
 
 impl fmt::Display for Truncated<'_> {

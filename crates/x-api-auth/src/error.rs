@@ -127,6 +127,23 @@ impl Error {
         }
     }
 
+    /// The error for a response body longer than `limit` bytes
+    /// (`X_UNEXPECTED_RESPONSE`), for the transports that read responses.
+    ///
+    /// ```
+    /// let e = x_api_auth::Error::response_too_large(200, 65_536);
+    /// assert_eq!(e.code(), "X_UNEXPECTED_RESPONSE");
+    /// ```
+    pub fn response_too_large(status: u16, limit: usize) -> Self {
+        Error::unexpected(
+            status,
+            format!(
+                "the response body is longer than {limit} bytes, far more than X sends here; \
+                 is the base URL pointing at X?"
+            ),
+        )
+    }
+
     pub(crate) fn unexpected(status: u16, reason: impl Into<String>) -> Self {
         Error::UnexpectedResponse {
             status,

@@ -204,7 +204,10 @@ class XAuth:
         simulated_clock_skew: int | None = None,
         *,
         insecure_allow_http: bool | None = None,
+        user_agent: str | None = None,
     ) -> XAuth: ...
+    @property
+    def user_agent(self) -> str: ...
     @property
     def clock_offset(self) -> int: ...
     def request_token(

@@ -134,7 +134,11 @@ fn issue_user_token(
             client_id: client_id.to_owned(),
             user_id: user_id.to_owned(),
             scopes: scopes.to_vec(),
-            expires_at: shared.clock.now() + Duration::from_secs(lifetime),
+            expires_at: {
+                let now = shared.clock.now();
+                now.checked_add(Duration::from_secs(lifetime))
+                    .unwrap_or(now + crate::MAX_CLOCK_AHEAD)
+            },
             family: family.to_owned(),
         },
     );

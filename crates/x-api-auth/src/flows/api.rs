@@ -9,7 +9,7 @@ use crate::api_error::{ApiError, ApiErrorKind};
 use crate::credential::{Credential, RequestParts};
 use crate::error::{Error, Result};
 use crate::http_date::parse_http_date;
-use crate::transport::HttpRequest;
+use crate::transport::{API_RESPONSE_LIMIT, HttpRequest};
 
 /// The outcome of one attempt of [`XAuth::send`].
 enum Attempt {
@@ -66,18 +66,26 @@ impl XAuth {
             body: &bytes,
             timestamp: Some(self.timestamp()),
         })?;
-        let mut request =
-            HttpRequest::new(method, url).header("authorization", authorization.header);
+        let mut request = HttpRequest::new(method, url)
+            .header("authorization", authorization.header)
+            .response_limit(API_RESPONSE_LIMIT);
         if let Some(content_type) = content_type {
             request = request.body(content_type, bytes);
         }
-        let response = self.transport.send(request).await?;
+        let mut response = self.transmit(request).await?;
         let rate_limit = RateLimit::from_response(&response);
+        if (300..400).contains(&response.status) {
+            return Err(Error::unexpected(
+                response.status,
+                "the server answered with a redirect, which is not followed: \
+                 a redirect would carry the Authorization header to another host",
+            ));
+        }
         if (200..300).contains(&response.status) {
             return Ok(Attempt::Done(ApiResponse {
                 status: response.status,
                 rate_limit,
-                body: response.body,
+                body: std::mem::take(&mut response.body),
             }));
         }
         let mut error = ApiError::parse(response.status, &response.body)

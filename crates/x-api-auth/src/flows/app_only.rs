@@ -4,7 +4,7 @@
 use super::XAuth;
 use crate::credentials::ConsumerKeys;
 use crate::error::Result;
-use crate::oauth2::{TokenRequest, parse_bearer_response};
+use crate::oauth2::{TokenRequest, parse_bearer_response, parse_invalidate_response};
 use crate::secret::BearerToken;
 
 impl XAuth {
@@ -24,8 +24,9 @@ impl XAuth {
         bearer: &BearerToken,
     ) -> Result<()> {
         let request = TokenRequest::invalidate_bearer(consumer, bearer)?;
-        self.post_token(&self.api_url("/oauth2/invalidate_token"), &request)
+        let response = self
+            .post_token(&self.api_url("/oauth2/invalidate_token"), &request)
             .await?;
-        Ok(())
+        parse_invalidate_response(response.status, &response.body)
     }
 }

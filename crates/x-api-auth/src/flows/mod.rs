@@ -46,6 +46,11 @@ pub struct XAuthSettings {
     /// Accept plain `http://` bases on hosts that are not loopback: every
     /// secret then crosses the network in clear.
     pub insecure_allow_http: Option<bool>,
+    /// The caller's product, appended to the `User-Agent` (`mybot/1.2`).
+    pub user_agent: Option<String>,
+    /// The language binding making the requests (`python`, `node`), named
+    /// in the `User-Agent`; the bindings set it.
+    pub binding: Option<String>,
 }
 
 #[cfg(feature = "reqwest")]
@@ -74,6 +79,7 @@ impl XAuthSettings {
             self.web_base.as_deref().unwrap_or(DEFAULT_WEB_BASE),
             self.insecure_allow_http.unwrap_or(false),
         )?;
+        let x = x.with_user_agent(self.binding.as_deref(), self.user_agent.as_deref())?;
         Ok(match self.simulated_clock_skew.unwrap_or(0) {
             0 => x,
             skew => x.with_clock(Arc::new(crate::clock::OffsetClock::new(skew))),
@@ -120,6 +126,30 @@ pub struct XAuth {
     clock: Arc<dyn Clock>,
     clock_offset: Arc<AtomicI64>,
     pid: u32,
+    user_agent: Arc<str>,
+}
+
+/// The `User-Agent` of every request: `x-api-auth/<version>`, then the
+/// binding in parentheses, then the caller's product.
+fn user_agent(binding: Option<&str>, product: Option<&str>) -> Result<String> {
+    let mut agent = format!("x-api-auth/{}", env!("CARGO_PKG_VERSION"));
+    for (field, part, wrap) in [("binding", binding, true), ("user_agent", product, false)] {
+        let Some(part) = part.map(str::trim).filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        if part.len() > 200 || !part.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(Error::invalid_input(
+                field,
+                "must be at most 200 printable ASCII characters, such as mybot/1.2",
+            ));
+        }
+        agent.push_str(&if wrap {
+            format!(" ({part})")
+        } else {
+            format!(" {part}")
+        });
+    }
+    Ok(agent)
 }
 
 impl XAuth {
@@ -186,7 +216,47 @@ impl XAuth {
             clock: Arc::new(SystemClock),
             clock_offset: Arc::new(AtomicI64::new(0)),
             pid: std::process::id(),
+            user_agent: user_agent(None, None)?.into(),
         })
+    }
+
+    /// Names the caller's product (`mybot/1.2`) and the binding in the
+    /// `User-Agent` sent with every request, after `x-api-auth/<version>`.
+    ///
+    /// ```
+    /// # fn main() -> x_api_auth::Result<()> {
+    /// let x = x_api_auth::XAuth::new()?.with_user_agent(None, Some("mybot/1.2"))?;
+    /// assert!(x.user_agent().starts_with("x-api-auth/") && x.user_agent().ends_with(" mybot/1.2"));
+    /// # Ok(()) }
+    /// ```
+    pub fn with_user_agent(mut self, binding: Option<&str>, product: Option<&str>) -> Result<Self> {
+        self.user_agent = user_agent(binding, product)?.into();
+        Ok(self)
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Sends one request with this client's `User-Agent`, holding the
+    /// transport to the request's response limit.
+    async fn transmit(&self, request: HttpRequest) -> Result<HttpResponse> {
+        let request = request.header("user-agent", self.user_agent.to_string());
+        let limits = (
+            request.response_limit_for(200),
+            request.response_limit_for(500),
+        );
+        let response = self.transport.send(request).await?;
+        let limit = if (200..300).contains(&response.status) {
+            limits.0
+        } else {
+            limits.1
+        };
+        if response.body.len() > limit {
+            return Err(Error::response_too_large(response.status, limit));
+        }
+        Ok(response)
     }
 
     /// Reads time from `clock` (tests).
@@ -232,7 +302,7 @@ impl XAuth {
     /// Sends a request to an auth endpoint and turns anything but a 2xx into
     /// a typed error.
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let response = self.transport.send(request).await?;
+        let response = self.transmit(request).await?;
         let status = response.status;
         if (300..400).contains(&status) {
             return Err(Error::unexpected(

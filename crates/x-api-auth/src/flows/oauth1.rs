@@ -5,7 +5,10 @@ use super::XAuth;
 use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::error::{Error, Result};
 use crate::oauth1::{self, AccessTokenResponse, OAuth1, RequestToken, SignableRequest};
+use crate::oauth2::parse_invalidate_response;
 use crate::secret::OAuthVerifier;
+use crate::transport::HttpResponse;
+use zeroize::Zeroizing;
 
 impl XAuth {
     /// Step 1: obtains a request token. `callback` is a URL of the app's
@@ -76,8 +79,7 @@ impl XAuth {
         let form = [("oauth_verifier", verifier.secret())];
         let request = SignableRequest::new("POST", url.as_str()).form(form);
         let response = self.post_oauth1(&signer, &url, request, &form).await?;
-        let mut parsed =
-            AccessTokenResponse::parse(response.status, &String::from_utf8_lossy(&response.body))?;
+        let mut parsed = AccessTokenResponse::parse(response.status, &body_text(&response))?;
         parsed.access_level = response.header("x-access-level").map(str::to_owned);
         Ok(parsed)
     }
@@ -91,7 +93,12 @@ impl XAuth {
         let url = self.api_url("/1.1/oauth/invalidate_token");
         let signer = OAuth1::new(consumer.clone()).with_token(token.clone());
         let request = SignableRequest::new("POST", url.as_str());
-        self.post_oauth1(&signer, &url, request, &[]).await?;
-        Ok(())
+        let response = self.post_oauth1(&signer, &url, request, &[]).await?;
+        parse_invalidate_response(response.status, &response.body)
     }
+}
+
+/// The body as text, in a buffer wiped when dropped (it holds tokens).
+fn body_text(response: &HttpResponse) -> Zeroizing<String> {
+    Zeroizing::new(String::from_utf8_lossy(&response.body).into_owned())
 }

@@ -13,4 +13,6 @@ pub use authorize::{AuthorizeUrl, DEFAULT_AUTHORIZE_ENDPOINT, parse_authorizatio
 pub use pending::PendingAuthorization;
 pub use pkce::{PkceChallenge, PkceMethod};
 pub use token_request::{TokenRequest, TokenTypeHint, basic_authorization};
-pub use token_response::{parse_bearer_response, parse_revoke_response, parse_token_response};
+pub use token_response::{
+    parse_bearer_response, parse_invalidate_response, parse_revoke_response, parse_token_response,
+};

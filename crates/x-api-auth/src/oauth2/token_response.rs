@@ -125,6 +125,35 @@ pub fn parse_bearer_response(status: u16, body: &[u8]) -> Result<BearerToken> {
     Ok(BearerToken::new(access_token.as_str()))
 }
 
+/// Parses the response of `oauth2/invalidate_token` (the app's bearer) and
+/// of `1.1/oauth/invalidate_token` (an OAuth 1.0a access token): X answers
+/// `{"access_token": "<the token>"}`. Anything else (an HTML page of a
+/// captive portal, say) is not taken for success.
+///
+/// ```
+/// use x_api_auth::oauth2::parse_invalidate_response;
+/// assert!(parse_invalidate_response(200, br#"{"access_token":"AAAA"}"#).is_ok());
+/// assert!(parse_invalidate_response(200, b"<html>Welcome</html>").is_err());
+/// ```
+pub fn parse_invalidate_response(status: u16, body: &[u8]) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Invalidated {
+        #[allow(dead_code)]
+        access_token: zeroize::Zeroizing<String>,
+    }
+    serde_json::from_slice::<Invalidated>(body)
+        .map(drop)
+        .map_err(|e| {
+            Error::unexpected(
+                status,
+                format!(
+                    "the invalidate response is not the expected JSON ({})",
+                    e.classify_name()
+                ),
+            )
+        })
+}
+
 /// Parses the response of `/2/oauth2/revoke`: `{"revoked": true}`.
 pub fn parse_revoke_response(status: u16, body: &[u8]) -> Result<()> {
     #[derive(Deserialize)]

@@ -149,6 +149,18 @@ impl TokenManager {
         self
     }
 
+    /// [`TokenManager::with_refresh_margin`] in seconds, as a config file or
+    /// another language gives it: 0 to 86,400 (a day), else `X_INVALID_INPUT`.
+    pub fn with_refresh_margin_secs(self, seconds: f64) -> Result<Self> {
+        if !(0.0..=86_400.0).contains(&seconds) {
+            return Err(Error::invalid_input(
+                "refresh_margin",
+                "must be a number of seconds from 0 to 86400",
+            ));
+        }
+        Ok(self.with_refresh_margin(Duration::from_secs_f64(seconds)))
+    }
+
     /// Waits this long for another process's refresh before `X_STORE`
     /// (`locked`) (60 s).
     pub fn with_lock_wait(mut self, wait: Duration) -> Self {

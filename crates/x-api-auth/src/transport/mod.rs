@@ -28,10 +28,12 @@ use std::pin::Pin;
 
 use zeroize::Zeroize;
 
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
 
 #[cfg(feature = "reqwest")]
-pub use self::reqwest::ReqwestTransport;
+pub use self::reqwest::{CONNECT_TIMEOUT, ReqwestTransport};
 
 /// One HTTP request, ready to send. Its headers may hold credentials: its
 /// `Debug` shows header names only, and it is wiped when dropped.
@@ -44,16 +46,53 @@ pub struct HttpRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The body (empty for none).
     pub body: Vec<u8>,
+    /// The most bytes of response body to read: a longer body is refused
+    /// with [`Error::response_too_large`] instead of being buffered whole.
+    /// [`AUTH_RESPONSE_LIMIT`] unless set.
+    pub response_limit: usize,
 }
 
+/// The most bytes read from the answer of an auth endpoint or from an error
+/// response (64 KiB; X's are under 2 KB).
+pub const AUTH_RESPONSE_LIMIT: usize = 64 * 1024;
+
+/// The most bytes read from a successful API response (16 MiB; X's largest
+/// pages, 1,000 users with every field, are a few MB).
+pub const API_RESPONSE_LIMIT: usize = 16 * 1024 * 1024;
+
 impl HttpRequest {
-    /// A request without headers or body.
+    /// A request without headers or body, whose response may be at most
+    /// [`AUTH_RESPONSE_LIMIT`] bytes.
     pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
         Self {
             method: method.into(),
             url: url.into(),
             headers: Vec::new(),
             body: Vec::new(),
+            response_limit: AUTH_RESPONSE_LIMIT,
+        }
+    }
+
+    /// Sets the most bytes of response body to read.
+    pub fn response_limit(mut self, bytes: usize) -> Self {
+        self.response_limit = bytes;
+        self
+    }
+
+    /// The most bytes of body to read from a response of `status`: error
+    /// responses (not 2xx) are held to [`AUTH_RESPONSE_LIMIT`] whatever
+    /// [`HttpRequest::response_limit`] says.
+    ///
+    /// ```
+    /// use x_api_auth::transport::{HttpRequest, AUTH_RESPONSE_LIMIT};
+    /// let r = HttpRequest::new("GET", "https://api.x.com/2/users/me").response_limit(1 << 24);
+    /// assert_eq!((r.response_limit_for(200), r.response_limit_for(401)), (1 << 24, AUTH_RESPONSE_LIMIT));
+    /// ```
+    pub fn response_limit_for(&self, status: u16) -> usize {
+        if (200..300).contains(&status) {
+            self.response_limit
+        } else {
+            self.response_limit.min(AUTH_RESPONSE_LIMIT)
         }
     }
 
@@ -79,6 +118,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &names)
             .field("body_len", &self.body.len())
+            .field("response_limit", &self.response_limit)
             .finish()
     }
 }
@@ -93,6 +133,7 @@ impl Drop for HttpRequest {
 }
 
 /// One HTTP response, whatever its status (redirects are never followed).
+/// Its body may hold tokens: it is wiped when dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
@@ -102,6 +143,12 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
 }
 
 impl HttpResponse {
@@ -118,8 +165,10 @@ impl HttpResponse {
 pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse>> + Send + 'a>>;
 
 /// Sends HTTP requests for the flows. Implementations must not follow
-/// redirects, must apply a timeout, and report failures to connect or
-/// time-outs as [`crate::Error::Transport`].
+/// redirects, must apply a timeout, must refuse a body longer than
+/// [`HttpRequest::response_limit_for`] with [`Error::response_too_large`]
+/// without buffering it whole, and report failures to connect or time-outs
+/// as [`crate::Error::Transport`].
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends one request and returns the response, whatever its status.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_>;

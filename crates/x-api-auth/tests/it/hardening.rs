@@ -145,3 +145,100 @@ fn regression_plain_http_to_a_remote_host_is_refused() {
     };
     settings.build().unwrap();
 }
+
+#[test]
+fn regression_a_huge_message_is_cut_to_500_characters() {
+    let message = "é".repeat(5_000_000);
+    for body in [
+        format!(r#"{{"errors":[{{"code":32,"message":"{message}"}}]}}"#),
+        format!(r#"{{"error":"{message}","error_description":"{message}"}}"#),
+        format!(r#"{{"title":"x","type":"{message}","detail":"{message}"}}"#),
+    ] {
+        let e = x_api_auth::ApiError::parse(401, body.as_bytes());
+        assert_eq!(e.api_message.chars().count(), 501, "500 and an ellipsis");
+        assert!(e.api_message.ends_with('…'));
+        for field in [&e.error, &e.problem_type].into_iter().flatten() {
+            assert!(field.chars().count() <= 501);
+        }
+        assert!(e.to_string().chars().count() < 2_000);
+    }
+}
+
+#[tokio::test]
+async fn regression_a_body_past_the_limit_is_refused_even_from_a_transport_that_reads_it_all() {
+    let huge = " ".repeat(x_api_auth::transport::AUTH_RESPONSE_LIMIT + 1);
+    let x = x_answering(200, &[], &huge);
+    let e = x
+        .obtain_bearer(&ConsumerKeys::new("ck", "cs").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "X_UNEXPECTED_RESPONSE");
+    assert!(e.to_string().contains("longer than 65536 bytes"), "{e}");
+}
+
+/// A transport that keeps the headers of the requests it is given.
+#[derive(Debug, Default)]
+struct Recorder(std::sync::Mutex<Vec<Vec<(&'static str, String)>>>);
+
+impl Transport for Recorder {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        self.0.lock().unwrap().push(request.headers.clone());
+        Box::pin(async {
+            Ok(HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: br#"{"token_type":"bearer","access_token":"a"}"#.to_vec(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn regression_every_request_names_x_api_auth_its_binding_and_the_callers_product() {
+    let recorder = Arc::new(Recorder::default());
+    let x = XAuth::with_transport(recorder.clone(), "https://api.x.com", "https://x.com")
+        .unwrap()
+        .with_user_agent(Some("python"), Some("mybot/1.2"))
+        .unwrap();
+    x.obtain_bearer(&ConsumerKeys::new("ck", "cs").unwrap())
+        .await
+        .unwrap();
+    let bearer = Credential::Bearer(x_api_auth::BearerToken::new("AAAA"));
+    x.send(&bearer, "GET", "/2/users/me", &Body::Empty)
+        .await
+        .unwrap();
+    let want = format!(
+        "x-api-auth/{} (python) mybot/1.2",
+        env!("CARGO_PKG_VERSION")
+    );
+    let seen = recorder.0.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    for headers in seen.iter() {
+        let agent = headers.iter().find(|(n, _)| *n == "user-agent");
+        assert_eq!(agent.map(|(_, v)| v.as_str()), Some(want.as_str()));
+    }
+    let bad = XAuth::new()
+        .unwrap()
+        .with_user_agent(None, Some("bot\r\nX-Evil: 1"));
+    assert_eq!(bad.unwrap_err().code(), "X_INVALID_INPUT");
+}
+
+#[tokio::test]
+async fn regression_the_sandbox_clock_moved_by_the_largest_duration_keeps_serving() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    assert!(sandbox.advance_clock(Duration::MAX));
+    assert!(sandbox.advance_clock(Duration::MAX));
+    let x = XAuth::with_base_urls(
+        &sandbox.base_url(),
+        &sandbox.base_url(),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let app = &sandbox.config().apps[0];
+    let consumer = ConsumerKeys::new(&app.consumer_key, app.consumer_secret.as_str()).unwrap();
+    // App-only needs no timestamp: the sandbox answers instead of panicking.
+    x.obtain_bearer(&consumer).await.unwrap();
+    // OAuth 1.0a, signed with the real time, is now out of the window.
+    let e = x.request_token(&consumer, "oob", None).await.unwrap_err();
+    assert_eq!(e.code(), "X_CLOCK_SKEW");
+}

@@ -8,6 +8,7 @@ mod differential;
 mod faults;
 mod file_store;
 mod hardening;
+mod hostile_server;
 #[cfg(feature = "store-keyring")]
 mod keychain;
 mod properties;
