@@ -81,7 +81,10 @@ export type ErrorCode =
 /** Every error code by its name without the `X_` prefix: `ErrorCodes.INVALID_TOKEN === 'X_INVALID_TOKEN'`. */
 export declare const ErrorCodes: Readonly<{ [C in ErrorCode as C extends `X_${infer Name}` ? Name : never]: C }>
 
-/** Every error thrown by x-api-auth. */
+/**
+ * Every error thrown by x-api-auth. An exception the caller's own code throws
+ * while x-api-auth reads an argument (a getter, a Proxy trap) passes through unchanged.
+ */
 export declare class XAuthError extends Error {
   code: ErrorCode
   /** HTTP status, for errors X answered. */
@@ -153,24 +156,24 @@ export declare class TokenManager extends TokenManagerBase {
   /** A manager over a store object (`customStore`, or one from `openStore`). */
   static withStore(xauth: native.XAuth, store: native.TokenStore, options?: native.TokenManagerOptions | null): TokenManager
   send(user: string | undefined | null, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<native.ApiResponse>
-  saveLogin(userId: string, login?: Login): Promise<number>
-  setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null }): Promise<number>
+  saveLogin(userId: string, login?: Login | null): Promise<number>
+  setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null } | null): Promise<number>
 }
 
-/** The error an X error response (any shape) maps to. */
-export declare function parseError(status: number, body: string | Uint8Array): XAuthError
+/** The error an X error response (any shape) maps to; `body` as received (text or bytes). */
+export declare function parseError(status: number, body: string | ArrayBufferView | ArrayBuffer): XAuthError
 
 export interface AuthorizedFetchOptions {
   /** With a TokenManager: the user (an id or a screen name; none for the default user). */
-  user?: string
-  /** The fetch to wrap (globalThis.fetch). */
-  fetch?: typeof globalThis.fetch
+  user?: string | null
+  /** The fetch to wrap (globalThis.fetch); its own errors pass through unchanged. */
+  fetch?: typeof globalThis.fetch | null
 }
 
 export type AuthorizedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 /** A `fetch` that authorises every request with `auth`. */
-export declare function authorizedFetch(auth: native.OAuth1 | native.BearerToken | TokenManager, options?: AuthorizedFetchOptions): AuthorizedFetch
+export declare function authorizedFetch(auth: native.OAuth1 | native.BearerToken | TokenManager, options?: AuthorizedFetchOptions | null): AuthorizedFetch
 
 /** The `Authorization` header for a request any HTTP client is about to send (form bodies signed, JSON never). */
 export declare function authorize(credential: Credential, request: native.AuthorizeOptions): string

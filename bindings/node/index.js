@@ -3,7 +3,8 @@
  * x-api-auth: authentication for the X (Twitter) API v2, on a Rust core.
  *
  * This facade adapts the generated native module (native.js) to JavaScript:
- * every error is an XAuthError with a stable `code`, results are instances of
+ * every error is an XAuthError with a stable `code` (an exception the caller's
+ * own getters or Proxy traps throw passes through unchanged), results are instances of
  * the exported classes, and secrets never show in util.inspect, console.log,
  * JSON.stringify or toString.
  */
@@ -13,17 +14,88 @@ const native = require('./native.js')
 const MARKER = '\u0000x-api-auth:'
 /** napi-rs's statuses for an argument of the wrong type (`StringExpected`, `InvalidArg`, ...). */
 const ARGUMENT_STATUS = /^(InvalidArg|\w+Expected)$/
+/** napi-rs's other statuses: a failure inside the native module. */
+const NATIVE_STATUS = /^(GenericFailure|PendingException|Cancelled|EscapeCalledTwice|\w+ScopeMismatch|QueueFull|Closing|WouldDeadlock|NoExternalBuffersAllowed|Unknown)$/
+
+/** The parameters of the native calls (as in native.d.ts), to name the argument napi could not convert. */
+const PARAMETERS = {
+  'new AccessToken': 'options',
+  'new BearerToken': 'token',
+  'BearerToken#equals': 'other',
+  'new ConsumerKeys': 'options',
+  'new OAuth1': 'options',
+  'OAuth1.fromCredentials': 'consumer token',
+  'OAuth1#sign': 'request',
+  'OAuth1#authorizationHeader': 'request',
+  'new OAuth2Client': 'options',
+  'new OAuth2UserToken': 'options',
+  'OAuth2UserToken#expiresWithin': 'seconds',
+  'PendingAuthorization.fromCompact': 'compact',
+  'Sandbox.start': 'configJson',
+  'Sandbox#advanceClock': 'seconds',
+  'new TokenManager': 'xauth options',
+  'TokenManager.withStore': 'xauth store options',
+  'TokenManager#freshToken': 'user',
+  'TokenManager#accessToken': 'user',
+  'TokenManager#refreshAfterUnauthorized': 'user rejected',
+  'TokenManager#send': 'user method path options',
+  'TokenManager#saveLogin': 'userId oauth2 oauth1 screenName accessLevel',
+  'TokenManager#setAppKeys': 'consumer client',
+  'TokenStore#list': 'profile',
+  'TokenStore#exportRecord': 'profile userId includeSecrets',
+  'TokenStore#importRecord': 'profile document',
+  'TokenStore#delete': 'profile userId',
+  'new XAuth': 'options',
+  'XAuth#requestToken': 'consumer callback accessType',
+  'XAuth#authorizeUrl': 'requestToken forceLogin screenName',
+  'XAuth#authenticateUrl': 'requestToken forceLogin screenName',
+  'XAuth#parseCallback': 'callback requestToken',
+  'XAuth#accessToken': 'consumer requestToken verifier',
+  'XAuth#invalidateAccessToken': 'consumer token',
+  'XAuth#obtainBearer': 'consumer',
+  'XAuth#invalidateBearer': 'consumer bearer',
+  'XAuth#startAuthorization': 'client redirectUri scopes',
+  'XAuth#finishAuthorization': 'client pending callback',
+  'XAuth#refresh': 'client token',
+  'XAuth#revoke': 'client token tokenTypeHint',
+  'XAuth#send': 'credential method path options',
+  'XAuth#usersMe': 'credential',
+  'XAuth#userByUsername': 'credential username',
+  authorize: 'credential request',
+  basicAuthorization: 'id secret',
+  checkStore: 'store profile',
+  crcResponseToken: 'consumerSecret crcToken',
+  customStore: 'functions',
+  openStore: 'url',
+  parseError: 'status body',
+  percentEncode: 'value',
+  pkceChallenge: 'verifier method',
+  verifyWebhookSignature: 'consumerSecret body signature',
+}
 
 /** Every error thrown by x-api-auth. Switch on `err.code`. */
 class XAuthError extends Error {
-  constructor(message, details = {}) {
-    super(message)
+  constructor(message, details) {
+    super(message === undefined ? message : text(message))
     this.name = 'XAuthError'
-    this.code = details.code || 'X_ERROR'
-    for (const [key, value] of Object.entries(details)) {
+    this.code = details?.code || 'X_ERROR'
+    for (const [key, value] of Object.entries(details ?? {})) {
       if (key !== 'message' && key !== 'code' && value !== undefined && value !== null) this[key] = value
     }
   }
+}
+
+/** `String(value)`, or `[object Type]` for a value that has no string form (a cycle, too deep, no prototype). */
+function text(value) {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+function invalid(field, reason) {
+  return new XAuthError(`invalid ${field}: ${reason}`, { code: 'X_INVALID_INPUT', field })
 }
 
 function fieldOf(message) {
@@ -33,20 +105,46 @@ function fieldOf(message) {
   return missing ? missing[1] : undefined
 }
 
-/** Turns anything the native module throws into an XAuthError. */
-function toXAuthError(error) {
+/** How napi-rs names a JavaScript value's type in its messages (`Undefined`, `Number 5`, `Object {}`). */
+function napiType(value) {
+  if (value === null) return 'Null'
+  const type = typeof value
+  const named = { bigint: 'BigInt', function: 'function', object: 'Object' }[type]
+  return named ?? type[0].toUpperCase() + type.slice(1)
+}
+
+/** The parameter napi could not convert: the only one, or the only argument of the type its message names. */
+function culprit(message, args, parameters) {
+  if (parameters.length <= 1) return parameters[0]
+  const type = /(?:napi value |JavaScript value `)(\w+)/.exec(message)?.[1]
+  const suspects = parameters.filter((_, i) => napiType(args[i]) === type)
+  return suspects.length === 1 ? suspects[0] : undefined
+}
+
+/**
+ * Turns anything the native module throws into an XAuthError; `parameters`
+ * (with `args`) names the argument a conversion error is about. An exception
+ * that neither napi nor the engine made (one a getter or a Proxy trap of the
+ * caller's threw) is the caller's own: it is returned unchanged.
+ */
+function toXAuthError(error, args = [], parameters = []) {
   if (error instanceof XAuthError) return error
-  const message = error && typeof error.message === 'string' ? error.message : String(error)
+  const message = typeof error?.message === 'string' ? error.message : text(error)
   const at = message.indexOf(MARKER)
   if (at >= 0) {
     const details = JSON.parse(message.slice(at + MARKER.length))
     return new XAuthError(details.message, details)
   }
-  if (ARGUMENT_STATUS.test(error?.code) || error instanceof TypeError) {
-    const field = fieldOf(message)
-    const text = field ? `invalid ${field}: ${message}` : `invalid argument: ${message}`
-    return new XAuthError(text, { code: 'X_INVALID_INPUT', field })
+  if (/^Illegal invocation|reference of `\w+` type/.test(message)) {
+    return new XAuthError(`invalid receiver (this): ${message}`, { code: 'X_INVALID_INPUT' })
   }
+  const deep = error instanceof RangeError && /call stack/i.test(message)
+  if (deep || ARGUMENT_STATUS.test(error?.code) || error instanceof TypeError) {
+    const field = fieldOf(message) ?? culprit(message, args, parameters)
+    const reason = deep ? 'nested too deeply' : message
+    return new XAuthError(`invalid ${field ?? 'argument'}: ${reason}`, { code: 'X_INVALID_INPUT', field })
+  }
+  if (!NATIVE_STATUS.test(error?.code)) return error
   return new XAuthError(`internal error in x-api-auth: ${message}`, { code: 'X_INTERNAL' })
 }
 
@@ -60,17 +158,19 @@ function adopt(value) {
   return value
 }
 
-function guarded(fn) {
+/** `fn` throwing only XAuthErrors (or the caller's own exceptions); `name` is its key in PARAMETERS. */
+function guarded(fn, name) {
+  const parameters = PARAMETERS[name]?.split(' ') ?? []
   return function guardedCall(...args) {
     let result
     try {
       result = fn.apply(this, args)
     } catch (error) {
-      throw toXAuthError(error)
+      throw toXAuthError(error, args, parameters)
     }
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
       return result.then(adopt, (error) => {
-        throw toXAuthError(error)
+        throw toXAuthError(error, args, parameters)
       })
     }
     return adopt(result)
@@ -82,29 +182,35 @@ function guarded(fn) {
  * whose instances print without secrets. `show` lists the public getters.
  */
 function facade(NativeClass, show, adaptConstructor = (args) => args) {
+  const className = NativeClass.name
+  const parameters = PARAMETERS[`new ${className}`]?.split(' ') ?? []
   const Facade = {
-    [NativeClass.name]: class extends NativeClass {
+    [className]: class extends NativeClass {
       constructor(...args) {
         try {
           super(...adaptConstructor(args))
         } catch (error) {
-          throw toXAuthError(error)
+          if (/contains no `constructor`/.test(error?.message)) {
+            throw new XAuthError(`${className} objects come from x-api-auth's calls, not from new ${className}()`, { code: 'X_INVALID_INPUT' })
+          }
+          throw toXAuthError(error, args, parameters)
         }
       }
     },
-  }[NativeClass.name]
+  }[className]
   for (const name of Object.getOwnPropertyNames(NativeClass.prototype)) {
     if (name === 'constructor') continue
     const descriptor = Object.getOwnPropertyDescriptor(NativeClass.prototype, name)
     if (typeof descriptor.value === 'function') {
-      Object.defineProperty(Facade.prototype, name, { value: guarded(descriptor.value), writable: true, configurable: true })
+      Object.defineProperty(Facade.prototype, name, { value: guarded(descriptor.value, `${className}#${name}`), writable: true, configurable: true })
     } else if (descriptor.get) {
       Object.defineProperty(Facade.prototype, name, { get: guarded(descriptor.get), configurable: true })
     }
   }
   for (const name of Object.getOwnPropertyNames(NativeClass)) {
     if (typeof NativeClass[name] === 'function' && !['length', 'name', 'prototype'].includes(name)) {
-      Object.defineProperty(Facade, name, { value: guarded(NativeClass[name].bind(NativeClass)), writable: true, configurable: true })
+      const method = guarded(NativeClass[name].bind(NativeClass), `${className}.${name}`)
+      Object.defineProperty(Facade, name, { value: method, writable: true, configurable: true })
     }
   }
   const describe = function describe() {
@@ -114,18 +220,18 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
   }
   Object.defineProperty(Facade.prototype, inspect.custom, {
     value(depth, options) {
-      return `${NativeClass.name} ${inspect({ ...describe.call(this), secrets: '[redacted]' }, options)}`
+      return `${className} ${inspect({ ...describe.call(this), secrets: '[redacted]' }, options)}`
     },
   })
   Object.defineProperty(Facade.prototype, 'toJSON', {
-    value() {
+    value: guarded(function toJSON() {
       return { ...describe.call(this), secrets: '[redacted: keep credentials with TokenManager#saveLogin, move them with TokenStore#exportRecord]' }
-    },
+    }),
   })
   Object.defineProperty(Facade.prototype, 'toString', {
-    value() {
-      return `${NativeClass.name}(${JSON.stringify(describe.call(this))}, secrets=[redacted])`
-    },
+    value: guarded(function toString() {
+      return `${className}(${JSON.stringify(describe.call(this))}, secrets=[redacted])`
+    }),
   })
   facades.set(NativeClass, Facade)
   return Facade
@@ -134,6 +240,32 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
 /** Options whose `form` is URLSearchParams get it as the encoded form the native module takes. */
 function withEncodedForm(options) {
   return options?.form instanceof URLSearchParams ? { ...options, form: options.form.toString() } : options
+}
+
+/** JSON has no BigInt (JSON.stringify throws), and napi would send one as a number or as a string: refused. */
+function refuseBigInt(json) {
+  const pending = [json]
+  const seen = new Set()
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value === 'bigint') throw invalid('json', 'a BigInt has no JSON form: convert it to a number or a string')
+    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !seen.has(value)) {
+      seen.add(value)
+      for (const item of Object.values(value)) pending.push(item)
+    }
+  }
+}
+
+/** Bytes from a string, a Buffer or any ArrayBuffer view, or an ArrayBuffer. */
+function bytes(value, field) {
+  try {
+    if (typeof value === 'string') return Buffer.from(value)
+    if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    if (value instanceof ArrayBuffer) return Buffer.from(value)
+  } catch (error) {
+    throw invalid(field, error.message) // a detached ArrayBuffer
+  }
+  throw invalid(field, 'expected a string, a Buffer, a Uint8Array or an ArrayBuffer')
 }
 
 const ConsumerKeys = facade(native.ConsumerKeys, ['key'])
@@ -154,9 +286,9 @@ const TokenManager = facade(native.TokenManager, ['profile'])
 for (const name of ['sign', 'authorizationHeader']) {
   const signWith = OAuth1.prototype[name]
   Object.defineProperty(OAuth1.prototype, name, {
-    value(request) {
+    value: guarded(function sign(request) {
       return signWith.call(this, withEncodedForm(request))
-    },
+    }),
     writable: true,
     configurable: true,
   })
@@ -166,51 +298,56 @@ for (const Class of [XAuth, TokenManager]) {
   const nativeSend = Class.prototype.send
   Object.defineProperty(Class.prototype, 'send', {
     /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
-    value(who, method, path, options) {
+    value: guarded(function send(who, method, path, options) {
+      if (options?.json !== undefined) refuseBigInt(options.json)
       return nativeSend.call(this, who, method, path, withEncodedForm(options))
-    },
+    }),
     writable: true,
     configurable: true,
   })
 }
 
-const { accessToken, saveLogin, setAppKeys } = TokenManager.prototype
+const { accessToken, freshToken, saveLogin, setAppKeys } = TokenManager.prototype
 Object.defineProperties(TokenManager.prototype, {
   accessToken: {
     /** An access token for `user` (an id, a screen name, or none for the default user), refreshed first when due. */
-    value(user) {
-      const fresh = this.freshToken(user)
+    value: guarded(function accessTokenOf(user) {
+      const fresh = freshToken.call(this, user)
       return fresh ? Promise.resolve(fresh) : accessToken.call(this, user)
-    },
+    }),
     writable: true,
     configurable: true,
   },
   saveLogin: {
     /** Stores a user's login: `{ oauth2, oauth1, screenName, accessLevel }`; resolves to its generation. */
-    value(userId, login = {}) {
+    value: guarded(function saveLoginOf(userId, login) {
+      if (login != null && typeof login !== 'object') throw invalid('login', 'expected { oauth2, oauth1, screenName, accessLevel }')
       const { oauth2, oauth1, screenName, accessLevel } = login ?? {}
       return saveLogin.call(this, userId, oauth2, oauth1, screenName, accessLevel)
-    },
+    }),
     writable: true,
     configurable: true,
   },
   setAppKeys: {
     /** Replaces the app's keys and/or client (`{ consumer, client }`), keeping its users. */
-    value(keys = {}) {
+    value: guarded(function setAppKeysOf(keys) {
+      if (keys != null && typeof keys !== 'object') throw invalid('keys', 'expected { consumer, client }')
       return setAppKeys.call(this, keys?.consumer, keys?.client)
-    },
+    }),
     writable: true,
     configurable: true,
   },
 })
 
+const nativeParseError = guarded(native.parseError, 'parseError')
+
 /** The error an X error response (any shape) maps to. */
 function parseError(status, body) {
-  return toXAuthError(new Error(native.parseError(status, Buffer.from(body))))
+  return toXAuthError(new Error(nativeParseError(status, bytes(body, 'body'))))
 }
 
 const functions = Object.fromEntries(
-  ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name])]),
+  ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name], name)]),
 )
 
 /**
@@ -220,16 +357,34 @@ const functions = Object.fromEntries(
  * before it expires; after a 401 the manager is asked once for a fresh token
  * and the request is sent again.
  */
-function authorizedFetch(auth, options = {}) {
-  const { user } = options
-  const fetchImpl = options.fetch || globalThis.fetch
+function authorizedFetch(auth, options) {
+  if (options != null && typeof options !== 'object') throw invalid('options', 'expected { user, fetch }')
+  const user = options?.user ?? undefined
+  const fetchImpl = options?.fetch ?? globalThis.fetch
+  if (user !== undefined && typeof user !== 'string') throw invalid('user', 'expected a user id or a screen name')
+  if (typeof fetchImpl !== 'function') throw invalid('fetch', 'expected a function like globalThis.fetch')
   const managed = auth instanceof native.TokenManager
   if (!(managed || auth instanceof native.OAuth1 || auth instanceof native.BearerToken)) {
-    throw new XAuthError('invalid auth: expected OAuth1, BearerToken or TokenManager', { code: 'X_INVALID_INPUT', field: 'auth' })
+    throw invalid('auth', 'expected OAuth1, BearerToken or TokenManager')
   }
-  const send = (input, init, method, url, credential) => {
-    const headers = new Headers(init.headers)
-    let body = init.body
+  /** The request's URL and method, checked. */
+  const target = (input, init) => {
+    if (init != null && typeof init !== 'object') throw invalid('init', 'expected the options of fetch')
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input?.url
+    if (typeof url !== 'string') throw invalid('input', 'expected a URL, a string or a Request')
+    const method = init?.method || input?.method || 'GET'
+    if (typeof method !== 'string') throw invalid('method', 'expected a string')
+    return { url, method: method.toUpperCase() }
+  }
+  /** `init` with the Authorization header for `credential` (and what fetch sends for URLSearchParams). */
+  const authorizedInit = guarded(function authorizedInit(init, { url, method }, credential) {
+    let headers
+    try {
+      headers = new Headers(init?.headers)
+    } catch (error) {
+      throw error instanceof TypeError ? invalid('headers', error.message) : error
+    }
+    let body = init?.body
     if (body instanceof URLSearchParams) {
       // what fetch itself would send for URLSearchParams
       if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
@@ -237,17 +392,21 @@ function authorizedFetch(auth, options = {}) {
     }
     const contentType = headers.get('content-type') ?? undefined
     const textBody = typeof body === 'string' ? body : undefined
-    headers.set('authorization', functions.authorize(credential, { method, url, contentType, body: textBody }))
-    return fetchImpl(input, { ...init, headers, body })
-  }
-  return async function authorized(input, init = {}) {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    const method = (init.method || (typeof input === 'object' && input.method) || 'GET').toUpperCase()
-    if (!managed) return send(input, init, method, url, auth)
+    const authorization = functions.authorize(credential, { method, url, contentType, body: textBody })
+    try {
+      headers.set('authorization', authorization)
+    } catch (error) {
+      throw invalid('auth', `its Authorization header cannot be sent by fetch: ${error.message}`)
+    }
+    return { ...init, headers, body }
+  })
+  return async function authorized(input, init) {
+    const request = target(input, init)
+    if (!managed) return fetchImpl(input, authorizedInit(init, request, auth))
     const token = await auth.accessToken(user)
-    const response = await send(input, init, method, url, token)
-    if (response.status !== 401) return response
-    return send(input, init, method, url, await auth.refreshAfterUnauthorized(user, token))
+    const response = await fetchImpl(input, authorizedInit(init, request, token))
+    if (response?.status !== 401) return response
+    return fetchImpl(input, authorizedInit(init, request, await auth.refreshAfterUnauthorized(user, token)))
   }
 }
 

@@ -44,7 +44,7 @@ pub struct SignOptions {
     /// A fixed nonce (tests only).
     pub nonce: Option<String>,
     /// A fixed timestamp, Unix seconds (tests only).
-    pub timestamp: Option<i64>,
+    pub timestamp: Option<f64>,
     /// `oauth_callback` (request token only).
     pub callback: Option<String>,
     /// `oauth_verifier` (access token only).
@@ -79,7 +79,14 @@ fn with_signable<T>(
         signable = signable.nonce(n.as_str());
     }
     if let Some(t) = request.timestamp {
-        let t = u64::try_from(t).map_err(|_| invalid("timestamp", "must be positive"))?;
+        // A JavaScript number: a whole number of seconds that it holds exactly.
+        if !(t.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&t)) {
+            return Err(invalid(
+                "timestamp",
+                "must be a positive whole number of seconds",
+            ));
+        }
+        let t = t as u64;
         signable = signable.timestamp(t);
     }
     if let Some(c) = &request.callback {
@@ -126,11 +133,11 @@ impl OAuth1 {
     /// Signs a request: the header and what went into it.
     #[napi(catch_unwind)]
     pub fn sign(&self, request: SignOptions) -> Result<SignedRequest> {
-        let signed = with_signable(request, |r| self.0.sign(r))?;
+        let mut signed = with_signable(request, |r| self.0.sign(r))?;
         Ok(SignedRequest {
-            authorization: signed.authorization,
-            base_string: signed.base_string,
-            nonce: signed.nonce,
+            authorization: std::mem::take(&mut signed.authorization),
+            base_string: std::mem::take(&mut signed.base_string),
+            nonce: std::mem::take(&mut signed.nonce),
             timestamp: i64::try_from(signed.timestamp).unwrap_or(i64::MAX),
         })
     }

@@ -3,7 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{core, invalid};
+use crate::errors::{core, js_error};
 
 /// An OAuth 2.0 authorization in progress.
 #[napi]
@@ -14,7 +14,7 @@ impl PendingAuthorization {
     pub fn take(&mut self) -> Result<x_api_auth::PendingAuthorization> {
         self.0
             .take()
-            .ok_or_else(|| invalid("pending", "this pending authorization was already used"))
+            .ok_or_else(|| js_error(x_api_auth::oauth2::PendingAuthorization::already_finished()))
     }
 }
 

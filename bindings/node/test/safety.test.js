@@ -45,6 +45,36 @@ test('a credential of the wrong class is refused, not a crash', async () => {
   await assert.rejects(async () => xa.usersMe({ token: 'x' }), invalid())
 })
 
+test('regression (issue 12): napi conversions, BigInt JSON, deep input and fetch options are typed errors', async () => {
+  assert.throws(() => x.parseError(undefined, Buffer.from('{}')), invalid('status'))
+  assert.throws(() => x.parseError(401, 5), invalid('body'))
+  assert.throws(() => x.percentEncode(42), invalid('value'))
+  let deep = 'leaf'
+  for (let i = 0; i < 5000; i++) deep = [deep]
+  assert.throws(() => x.percentEncode(deep), (e) => invalid('value')(e) && /nested too deeply/.test(e.message))
+  const xa = new x.XAuth({ apiBase: 'http://127.0.0.1:9', webBase: 'http://127.0.0.1:9', timeout: 1 })
+  const bearer = new x.BearerToken('b')
+  assert.throws(() => xa.send(bearer, 'POST', '/2/echo', { json: 1n }), invalid('json'))
+  assert.throws(() => xa.send(bearer, 'POST', '/2/echo', { json: { a: [2n ** 70n] } }), invalid('json'))
+  assert.equal(typeof x.authorizedFetch(bearer, null), 'function')
+  assert.throws(() => x.authorizedFetch(bearer, 5), invalid('options'))
+  assert.throws(() => x.authorizedFetch(bearer, { fetch: 'no' }), invalid('fetch'))
+  await assert.rejects(x.authorizedFetch(bearer, { fetch: async () => new Response('') })(null), invalid('input'))
+  await assert.rejects(x.authorizedFetch(bearer, { fetch: async () => new Response('') })('https://a.b/', { headers: 5 }), invalid('headers'))
+  assert.throws(() => new x.RequestToken(), invalid())
+  assert.throws(() => x.OAuth1.prototype.sign.call({}, { method: 'GET', url: 'https://a.b/' }), invalid())
+})
+
+test("the caller's own exception, from a getter or a Proxy trap, passes through unchanged", () => {
+  class Mine extends Error {}
+  const mine = new Mine('mine')
+  const raise = () => {
+    throw mine
+  }
+  assert.throws(() => new x.OAuth1({ get consumerKey() { return raise() }, consumerSecret: 's' }), (e) => e === mine)
+  assert.throws(() => new x.XAuth(new Proxy({}, { get: raise })), (e) => e === mine)
+})
+
 test('transport errors are typed', async () => {
   const xa = new x.XAuth({ apiBase: 'http://127.0.0.1:9', webBase: 'http://127.0.0.1:9', timeout: 2 })
   await assert.rejects(xa.obtainBearer(new x.ConsumerKeys({ key: 'k', secret: 's' })), (e) => e.code === 'X_TRANSPORT')

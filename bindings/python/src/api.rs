@@ -1,6 +1,7 @@
 //! API requests: credentials and bodies from Python values, the
 //! `Authorization` header for any HTTP client, and responses.
 
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use x_api_auth::{Body, Credential, RequestParts};
@@ -15,14 +16,38 @@ pub fn pairs(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> 
     let Some(obj) = obj else {
         return Ok(Vec::new());
     };
+    let py = obj.py();
+    // A wrong type stays a TypeError that names the argument (the package
+    // raises InvalidTypeError), a bad shape becomes X_INVALID_INPUT, and the
+    // caller's own exceptions (from an iterator of theirs) pass through.
+    let bad = |e: PyErr| {
+        if e.is_instance_of::<PyTypeError>(py) {
+            let _ = e
+                .value(py)
+                .call_method1("add_note", ("while processing 'form'",));
+            e
+        } else if e.is_instance_of::<PyValueError>(py) {
+            invalid(
+                py,
+                "form",
+                format!("must be a dict or pairs of strings: {e}"),
+            )
+        } else {
+            e
+        }
+    };
     if let Ok(dict) = obj.cast::<PyDict>() {
         return dict
             .iter()
-            .map(|(k, v)| Ok((k.extract()?, v.extract()?)))
+            .map(|(k, v)| Ok((k.extract().map_err(bad)?, v.extract().map_err(bad)?)))
             .collect();
     }
-    obj.try_iter()?
-        .map(|item| item?.extract::<(String, String)>())
+    obj.try_iter()
+        .map_err(bad)?
+        .map(|item| {
+            item.and_then(|i| i.extract::<(String, String)>())
+                .map_err(bad)
+        })
         .collect()
 }
 
@@ -103,7 +128,7 @@ pub fn authorize(
 }
 
 /// X's rate-limit headers.
-#[pyclass(module = "x_api_auth._native", frozen, get_all)]
+#[pyclass(module = "x_api_auth._native", frozen, get_all, subclass)]
 pub struct RateLimit {
     /// `x-rate-limit-limit`.
     limit: u64,
@@ -114,7 +139,7 @@ pub struct RateLimit {
 }
 
 /// A successful API response.
-#[pyclass(module = "x_api_auth._native", frozen)]
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
 pub struct ApiResponse(pub x_api_auth::ApiResponse);
 
 #[pymethods]

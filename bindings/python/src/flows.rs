@@ -176,14 +176,14 @@ impl XAuth {
         guard(py, || {
             self.0.start_authorization(&client.0, redirect_uri, &scopes)
         })
-        .map(|p| PendingAuthorization(Some(p)))
+        .map(PendingAuthorization::new)
     }
 
     fn finish_authorization(
         &self,
         py: Python<'_>,
         client: &OAuth2Client,
-        mut pending: PyRefMut<'_, PendingAuthorization>,
+        pending: &PendingAuthorization,
         callback: &str,
     ) -> PyResult<OAuth2UserToken> {
         let pending = pending.take(py)?;

@@ -9,7 +9,7 @@ use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::errors::guard;
 
 /// The result of signing.
-#[pyclass(module = "x_api_auth._native", frozen, get_all)]
+#[pyclass(module = "x_api_auth._native", frozen, get_all, subclass)]
 pub struct SignedRequest {
     /// The `Authorization` header value.
     authorization: String,
@@ -115,11 +115,11 @@ impl OAuth1 {
         let request = signable(
             method, url, &form, form_body, nonce, timestamp, callback, verifier,
         );
-        let signed = guard(py, || self.0.sign(&request))?;
+        let mut signed = guard(py, || self.0.sign(&request))?;
         Ok(SignedRequest {
-            authorization: signed.authorization,
-            base_string: signed.base_string,
-            nonce: signed.nonce,
+            authorization: std::mem::take(&mut signed.authorization),
+            base_string: std::mem::take(&mut signed.base_string),
+            nonce: std::mem::take(&mut signed.nonce),
             timestamp: signed.timestamp,
         })
     }
@@ -167,7 +167,7 @@ fn signable<'a>(
 }
 
 /// The temporary credentials of the 3-legged flow.
-#[pyclass(module = "x_api_auth._native", frozen)]
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
 pub struct RequestToken(pub x_api_auth::oauth1::RequestToken);
 
 #[pymethods]
@@ -188,7 +188,7 @@ impl RequestToken {
 }
 
 /// The user's access token from the 3-legged flow.
-#[pyclass(module = "x_api_auth._native", frozen, get_all)]
+#[pyclass(module = "x_api_auth._native", frozen, get_all, subclass)]
 pub struct AccessTokenResponse {
     /// The access token and secret.
     pub access_token: AccessToken,
@@ -204,11 +204,11 @@ pub struct AccessTokenResponse {
 impl AccessTokenResponse {
     fn __repr__(&self) -> String {
         format!(
-            "AccessTokenResponse(access_token={}, user_id={:?}, screen_name={:?}, access_level={:?})",
+            "AccessTokenResponse(access_token={}, user_id={}, screen_name={}, access_level={})",
             self.access_token.__repr__(),
-            self.user_id,
-            self.screen_name,
-            self.access_level
+            py_repr(self.user_id.as_deref()),
+            py_repr(self.screen_name.as_deref()),
+            py_repr(self.access_level.as_deref())
         )
     }
 }
@@ -217,4 +217,9 @@ impl AccessTokenResponse {
 #[pyfunction]
 pub fn percent_encode(value: &str) -> String {
     x_api_auth::percent_encode(value)
+}
+
+/// An optional string as Python's `repr` shows it: `'text'` or `None`.
+fn py_repr(value: Option<&str>) -> String {
+    value.map_or_else(|| "None".to_owned(), |v| format!("{v:?}").replace('"', "'"))
 }

@@ -1,19 +1,34 @@
 //! OAuth 2.0 pieces: a login in progress, PKCE challenges, HTTP Basic.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use pyo3::prelude::*;
 
-use crate::errors::{guard, internal};
+use crate::errors::{guard, to_py_err};
 
-/// An OAuth 2.0 authorization in progress.
-#[pyclass(module = "x_api_auth._native", subclass)]
-pub struct PendingAuthorization(pub Option<x_api_auth::PendingAuthorization>);
+/// An OAuth 2.0 authorization in progress. Frozen, its slot behind a lock:
+/// threads may read it while another finishes it.
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
+pub struct PendingAuthorization(Mutex<Option<x_api_auth::PendingAuthorization>>);
 
 impl PendingAuthorization {
+    /// Holds `pending` until it is finished.
+    pub fn new(pending: x_api_auth::PendingAuthorization) -> Self {
+        Self(Mutex::new(Some(pending)))
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<x_api_auth::PendingAuthorization>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The authorization, once: finishing it consumes it.
-    pub fn take(&mut self, py: Python<'_>) -> PyResult<x_api_auth::PendingAuthorization> {
-        self.0
-            .take()
-            .ok_or_else(|| internal(py, "this pending authorization was already used"))
+    pub fn take(&self, py: Python<'_>) -> PyResult<x_api_auth::PendingAuthorization> {
+        self.slot().take().ok_or_else(|| {
+            to_py_err(
+                py,
+                x_api_auth::oauth2::PendingAuthorization::already_finished(),
+            )
+        })
     }
 }
 
@@ -22,13 +37,19 @@ impl PendingAuthorization {
     /// The consent URL to send the user to.
     #[getter]
     fn url(&self) -> String {
-        self.0.as_ref().map(|p| p.url.clone()).unwrap_or_default()
+        self.slot()
+            .as_ref()
+            .map(|p| p.url.clone())
+            .unwrap_or_default()
     }
 
     /// One string with state, verifier and redirect URI, to keep in a
     /// server-side session. It holds the PKCE verifier: treat it as a secret.
     fn to_compact(&self) -> String {
-        self.0.as_ref().map(|p| p.to_compact()).unwrap_or_default()
+        self.slot()
+            .as_ref()
+            .map(|p| p.to_compact())
+            .unwrap_or_default()
     }
 
     /// Parses `to_compact()`'s output.
@@ -37,7 +58,7 @@ impl PendingAuthorization {
         guard(py, || {
             x_api_auth::PendingAuthorization::from_compact(compact)
         })
-        .map(|p| Self(Some(p)))
+        .map(Self::new)
     }
 
     fn __repr__(&self) -> String {

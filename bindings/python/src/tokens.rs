@@ -18,7 +18,7 @@ use crate::flows::{XAuth, block};
 
 /// Where credential records live, chosen by URL (`file:`,
 /// `file:/path/store.json`; `X_API_AUTH_STORE`).
-#[pyclass(module = "x_api_auth._native", frozen)]
+#[pyclass(module = "x_api_auth._native", frozen, subclass)]
 pub struct TokenStore(pub Arc<dyn tokens::TokenStore>);
 
 #[pymethods]

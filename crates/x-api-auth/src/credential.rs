@@ -94,10 +94,10 @@ impl Credential {
                 if let Some(timestamp) = parts.timestamp {
                     request = request.timestamp(timestamp);
                 }
-                let signed = signer.sign(&request)?;
+                let mut signed = signer.sign(&request)?;
                 Ok(Authorization {
-                    header: signed.authorization,
-                    base_string: Some(signed.base_string),
+                    header: std::mem::take(&mut signed.authorization),
+                    base_string: Some(std::mem::take(&mut signed.base_string)),
                 })
             }
             Credential::Bearer(token) => Ok(Authorization {

@@ -184,6 +184,13 @@ impl BearerToken {
 pub(crate) fn bearer_header(field: &'static str, token: &str) -> Result<String> {
     check_not_empty(field, token)?;
     check_header_safe(field, token)?;
+    // RFC 6750 tokens are visible ASCII (X's bearer tokens hold `%`).
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_input(
+            field,
+            "must be visible ASCII characters (no spaces): is it the whole token, as X gave it?",
+        ));
+    }
     Ok(format!("Bearer {token}"))
 }
 

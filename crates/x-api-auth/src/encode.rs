@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use zeroize::Zeroize;
+
 use crate::error::Error;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -26,11 +28,29 @@ pub(crate) fn is_unreserved_str(input: &str) -> bool {
     input.bytes().all(|b| UNRESERVED[usize::from(b)])
 }
 
+/// Makes room for `additional` more bytes in `buf` without leaving a copy
+/// of its contents behind: when it must grow, the contents move to a new
+/// buffer and the old one is wiped before it is freed (`String`'s own growth
+/// would free it as it is). Buffers that may hold secrets grow only this way.
+#[inline]
+pub(crate) fn reserve_wiping(buf: &mut String, additional: usize) {
+    if buf.capacity() - buf.len() >= additional {
+        return;
+    }
+    let wanted = (buf.len() + additional).max(buf.capacity() * 2);
+    let mut grown = String::with_capacity(wanted);
+    grown.push_str(buf);
+    buf.zeroize();
+    *buf = grown;
+}
+
 /// Appends the RFC 3986 percent-encoding of `input` to `out`: every byte of
 /// the UTF-8 form other than `A-Z a-z 0-9 - . _ ~` becomes `%XX` with
-/// uppercase hex; a space is `%20`, never `+`.
+/// uppercase hex; a space is `%20`, never `+`. `out` grows without leaving
+/// copies of what it held (it may hold secrets).
 #[inline]
 pub fn percent_encode_into(input: &str, out: &mut String) {
+    reserve_wiping(out, input.len() * 3);
     let bytes = input.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -58,6 +78,7 @@ pub fn percent_encode_into(input: &str, out: &mut String) {
 /// order as sorting the once-encoded forms.
 #[inline]
 pub(crate) fn percent_encode_twice_into(input: &str, out: &mut String) {
+    reserve_wiping(out, input.len() * 5);
     let bytes = input.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -218,17 +239,42 @@ pub fn form_decode_component<'a>(
 /// assert!(parse_form("a=%ZZ", "form body").is_err());
 /// ```
 pub fn parse_form(input: &str, what: &'static str) -> Result<Vec<(String, String)>, Error> {
-    input
-        .split('&')
-        .filter(|segment| !segment.is_empty())
-        .map(|segment| {
-            let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
-            Ok((
-                form_decode_component(k, what)?.into_owned(),
-                form_decode_component(v, what)?.into_owned(),
-            ))
-        })
-        .collect()
+    let mut pairs = parse_secret_form(input, what)?;
+    Ok(std::mem::take(&mut pairs.0))
+}
+
+/// Decoded form pairs that may hold secrets (a token secret, a PIN, a
+/// code): wiped when dropped.
+pub(crate) struct WipedPairs(Vec<(String, String)>);
+
+impl std::ops::Deref for WipedPairs {
+    type Target = [(String, String)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for WipedPairs {
+    fn drop(&mut self) {
+        for (key, value) in &mut self.0 {
+            key.zeroize();
+            value.zeroize();
+        }
+    }
+}
+
+/// [`parse_form`] into pairs wiped when dropped, also when decoding fails
+/// half-way.
+pub(crate) fn parse_secret_form(input: &str, what: &'static str) -> Result<WipedPairs, Error> {
+    let mut pairs = WipedPairs(Vec::new());
+    for segment in input.split('&').filter(|segment| !segment.is_empty()) {
+        let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
+        let key = form_decode_component(k, what)?.into_owned();
+        let value = form_decode_component(v, what)?.into_owned();
+        pairs.0.push((key, value));
+    }
+    Ok(pairs)
 }
 
 /// The query of a callback URL, or the input itself when it is only a query.

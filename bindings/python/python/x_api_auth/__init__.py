@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from typing import Any, Callable, TypeVar
 
 from x_api_auth import _native
@@ -52,6 +53,21 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_FACADES: dict[type, type] = {}
+"""The public class of each native class that has one (filled by ``_facade``)."""
+
+_BASETYPE = 1 << 10  # Py_TPFLAGS_BASETYPE: the class can be subclassed
+
+
+def _adopted(value: Any) -> Any:
+    """``value`` (or the items of a tuple or list of them) made an instance of the public
+    class of its native class: the native layer builds its own classes' objects."""
+    for item in value if type(value) in (tuple, list) else (value,):
+        facade = _FACADES.get(type(item))
+        if facade is not None:
+            item.__class__ = facade
+    return value
+
 
 def _argument_field(error: BaseException) -> str | None:
     """The argument PyO3 names in a note: "while processing 'consumer_key'"."""
@@ -60,17 +76,18 @@ def _argument_field(error: BaseException) -> str | None:
 
 
 def _typed(function: F) -> F:
-    """Re-raises PyO3's argument conversion errors as XAuthErrors: a wrong type as
-    InvalidTypeError (also a TypeError), an out-of-range number as InvalidInputError
-    (also a ValueError)."""
+    """Re-raises the errors of converting arguments as XAuthErrors: a wrong type as
+    InvalidTypeError (also a TypeError); a bad value (a lone surrogate, an out-of-range
+    number, a pair of three) as InvalidInputError (also a ValueError). Results are
+    instances of the public classes."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            return _adopted(function(*args, **kwargs))
         except XAuthError:
             raise
-        except (TypeError, OverflowError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             field = _argument_field(error)
             message = f"argument '{field}': {error}" if field else str(error)
             kind = InvalidTypeError if isinstance(error, TypeError) else InvalidInputError
@@ -79,8 +96,15 @@ def _typed(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _public(native: type, extra: dict[str, Any] | None = None) -> type:
+    """The public class of a native class: its facade, or the native class itself while it
+    cannot be subclassed (its pyclass lacks ``subclass``)."""
+    return _facade(native, extra) if native.__flags__ & _BASETYPE else native
+
+
 def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
-    """A subclass of a native class whose methods raise only XAuthError subclasses."""
+    """A subclass of a native class whose methods raise only XAuthError subclasses and
+    whose methods and properties hand out instances of the public classes."""
     namespace: dict[str, Any] = {"__doc__": native.__doc__, "__module__": __name__, "__slots__": ()}
 
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
@@ -99,10 +123,14 @@ def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
         raw = native.__dict__[name]
         if isinstance(raw, staticmethod) or type(raw).__name__ == "builtin_function_or_method":
             namespace[name] = staticmethod(_typed(getattr(native, name)))
+        elif isinstance(raw, types.GetSetDescriptorType):
+            namespace[name] = property(_typed(raw.__get__), doc=raw.__doc__)
         elif callable(attribute):
             namespace[name] = _typed(attribute)
     namespace.update(extra or {})
-    return type(native.__name__, (native,), namespace)
+    facade = type(native.__name__, (native,), namespace)
+    _FACADES[native] = facade
+    return facade
 
 
 def _async_twins(native: type) -> dict[str, Callable[..., Any]]:
@@ -146,21 +174,21 @@ _NETWORK_METHODS = (
 )
 
 
-ConsumerKeys = _facade(_native.ConsumerKeys)
-AccessToken = _facade(_native.AccessToken)
-OAuth2Client = _facade(_native.OAuth2Client)
-BearerToken = _facade(_native.BearerToken)
-OAuth2UserToken = _facade(_native.OAuth2UserToken)
-OAuth1 = _facade(_native.OAuth1)
-XAuth = _facade(_native.XAuth, _async_twins(_native.XAuth))
-TokenManager = _facade(_native.TokenManager, _async_twins(_native.TokenManager))
-TokenStore = _native.TokenStore
-PendingAuthorization = _facade(_native.PendingAuthorization)
-ApiResponse = _native.ApiResponse
-SignedRequest = _native.SignedRequest
-RequestToken = _native.RequestToken
-AccessTokenResponse = _native.AccessTokenResponse
-RateLimit = _native.RateLimit
+ConsumerKeys = _public(_native.ConsumerKeys)
+AccessToken = _public(_native.AccessToken)
+OAuth2Client = _public(_native.OAuth2Client)
+BearerToken = _public(_native.BearerToken)
+OAuth2UserToken = _public(_native.OAuth2UserToken)
+OAuth1 = _public(_native.OAuth1)
+XAuth = _public(_native.XAuth, _async_twins(_native.XAuth))
+TokenManager = _public(_native.TokenManager, _async_twins(_native.TokenManager))
+TokenStore = _public(_native.TokenStore)
+PendingAuthorization = _public(_native.PendingAuthorization)
+ApiResponse = _public(_native.ApiResponse)
+SignedRequest = _public(_native.SignedRequest)
+RequestToken = _public(_native.RequestToken)
+AccessTokenResponse = _public(_native.AccessTokenResponse)
+RateLimit = _public(_native.RateLimit)
 
 authorize = _typed(_native.authorize)
 open_store = _typed(_native.open_store)

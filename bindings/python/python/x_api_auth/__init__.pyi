@@ -1,6 +1,6 @@
 """Type stubs of x_api_auth: the native classes, with XAuth's Python conveniences."""
 
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from x_api_auth import errors as errors
 from x_api_auth._native import AccessToken as AccessToken
@@ -59,6 +59,10 @@ __all__ = [
     "pkce_challenge",
     "verify_webhook_signature",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+def _typed(function: _F) -> _F: ...  # x_api_auth.testing types its own methods with it
 
 class XAuth(_NativeXAuth):
     async def request_token_async(

@@ -98,7 +98,7 @@ class OAuth2UserToken:
     def expires_within(self, seconds: float) -> bool: ...
     def authorization_header(self) -> str: ...
 
-@final
+@disjoint_base
 class SignedRequest:
     @property
     def authorization(self) -> str: ...
@@ -149,13 +149,13 @@ class OAuth1:
         verifier: str | None = None,
     ) -> SignedRequest: ...
 
-@final
+@disjoint_base
 class RequestToken:
     @property
     def token(self) -> str: ...
     def secret(self) -> str: ...
 
-@final
+@disjoint_base
 class AccessTokenResponse:
     @property
     def access_token(self) -> AccessToken: ...
@@ -174,7 +174,7 @@ class PendingAuthorization:
     @staticmethod
     def from_compact(compact: str) -> PendingAuthorization: ...
 
-@final
+@disjoint_base
 class RateLimit:
     @property
     def limit(self) -> int: ...
@@ -183,7 +183,7 @@ class RateLimit:
     @property
     def reset_at(self) -> int: ...
 
-@final
+@disjoint_base
 class ApiResponse:
     @property
     def status(self) -> int: ...
@@ -265,7 +265,7 @@ def authorize(
     body: object = None,
 ) -> str: ...
 
-@final
+@disjoint_base
 class TokenStore:
     @property
     def location(self) -> str: ...

@@ -27,7 +27,9 @@ from x_api_auth import (
     TokenManager,
     XAuth,
     _native,
+    _typed,
 )
+from x_api_auth.errors import InvalidInputError, InvalidTypeError
 
 CALLBACK = "https://app.example/callback"
 """The callback URL the sandbox's consent pages redirect to (any URL works)."""
@@ -42,8 +44,9 @@ class Sandbox:
     consent, revoke_family_on_reuse); the built-in app and users when omitted.
     """
 
+    @_typed
     def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self._native = _native.Sandbox(None if config is None else json.dumps(config))
+        self._native = _native.Sandbox(None if config is None else _config_json(config))
         self._info: dict[str, Any] = self._native.info
 
     @property
@@ -82,6 +85,7 @@ class Sandbox:
                 return OAuth2Client(c["client_id"], c.get("client_secret"))
         raise LookupError("no such client in the sandbox configuration")
 
+    @_typed
     def xauth(self, timeout: float = 10.0, simulated_clock_skew: int = 0) -> XAuth:
         """An XAuth pointed at the sandbox (API and consent pages); ``simulated_clock_skew``
         shifts its clock by that many seconds."""
@@ -106,6 +110,7 @@ class Sandbox:
         manager.save_login(account["id"], oauth2=token, screen_name=account["username"])
         return token
 
+    @_typed
     def advance_clock(self, seconds: int) -> None:
         """Moves the sandbox's clock forward: authorization codes expire after
         30 s, access tokens after 7200 s. OAuth 1.0a requests fail with code 135
@@ -121,6 +126,16 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _config_json(config: dict[str, Any]) -> str:
+    """The configuration as JSON; what cannot be (a set, a circular or too deep value) is an
+    InvalidTypeError or InvalidInputError naming ``config``."""
+    try:
+        return json.dumps(config)
+    except (TypeError, ValueError, RecursionError) as error:
+        kind = InvalidTypeError if isinstance(error, TypeError) else InvalidInputError
+        raise kind(f"argument 'config': {error}", field="config", code="X_INVALID_INPUT") from error
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -330,12 +330,14 @@ impl XAuth {
         request: SignableRequest<'_>,
         form: &[(&str, &str)],
     ) -> Result<HttpResponse> {
-        let signed = signer.sign(&request.timestamp(self.timestamp()))?;
+        let mut signed = signer.sign(&request.timestamp(self.timestamp()))?;
         let request = HttpRequest::new("POST", url)
-            .header("authorization", signed.authorization)
+            .header("authorization", std::mem::take(&mut signed.authorization))
             .body(FORM_CONTENT_TYPE, encode_form(form.iter().copied()));
         match self.exchange(request).await {
-            Err(Error::Api(e)) => Err(Error::Api(Box::new(e.with_base_string(signed.base_string)))),
+            Err(Error::Api(e)) => Err(Error::Api(Box::new(
+                e.with_base_string(std::mem::take(&mut signed.base_string)),
+            ))),
             other => other,
         }
     }

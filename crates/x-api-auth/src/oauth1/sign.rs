@@ -11,14 +11,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use ring::rand::{SecureRandom, SystemRandom};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::base_url::split_url;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::encode::{
     form_decode_component, is_unreserved_str, percent_encode, percent_encode_into,
-    percent_encode_twice_into,
+    percent_encode_twice_into, reserve_wiping,
 };
 use crate::error::{Error, Result, check_header_safe};
 
@@ -157,6 +157,17 @@ pub struct SignedRequest {
     pub timestamp: u64,
 }
 
+impl Drop for SignedRequest {
+    /// With PLAINTEXT the signature (and the header) are the keys
+    /// themselves, and the base string holds the PIN of an access token
+    /// request.
+    fn drop(&mut self) {
+        self.authorization.zeroize();
+        self.signature.zeroize();
+        self.base_string.zeroize();
+    }
+}
+
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedRequest")
@@ -269,6 +280,7 @@ impl Params {
     /// already encoded once.
     fn push_encoded(&mut self, key: &str, encoded_value: &str) {
         let start = self.buf.len();
+        reserve_wiping(&mut self.buf, key.len() + encoded_value.len() * 3);
         self.buf.push_str(key);
         let key_end = self.buf.len();
         push_reencoded(&mut self.buf, encoded_value);
@@ -456,25 +468,31 @@ impl OAuth1 {
     /// Signs a request and returns only the `Authorization` header value
     /// (the fast path: the base string goes straight into the MAC).
     pub fn authorization_header(&self, request: &SignableRequest<'_>) -> Result<String> {
-        self.with_scratch(|scratch| Ok(self.sign_in(request, scratch)?.authorization))
+        self.with_scratch(|scratch| {
+            Ok(std::mem::take(
+                &mut self.sign_in(request, scratch)?.authorization,
+            ))
+        })
     }
 
     /// Signs a request.
     pub fn sign(&self, request: &SignableRequest<'_>) -> Result<SignedRequest> {
         self.with_scratch(|scratch| {
-            let signed = self.sign_in(request, scratch)?;
+            let mut signed = self.sign_in(request, scratch)?;
             Ok(SignedRequest {
-                authorization: signed.authorization,
-                signature: signed.signature,
+                authorization: std::mem::take(&mut signed.authorization),
+                signature: std::mem::take(&mut signed.signature),
                 base_string: scratch.base.clone(),
-                nonce: signed.nonce.into_owned(),
+                nonce: signed.nonce.to_string(),
                 timestamp: signed.timestamp,
             })
         })
     }
 
     /// Runs `f` with this thread's scratch buffers, so that signing
-    /// allocates (almost) nothing once warm. The buffers hold no secret.
+    /// allocates (almost) nothing once warm. The buffers hold no key, but
+    /// the request's parameters (a PIN, a form body): they are wiped after
+    /// every use.
     fn with_scratch<T>(&self, f: impl FnOnce(&mut Scratch) -> Result<T>) -> Result<T> {
         thread_local! {
             static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -482,7 +500,7 @@ impl OAuth1 {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
                 let result = f(&mut scratch);
-                scratch.release_if_large();
+                scratch.wipe();
                 result
             }
             Err(_) => f(&mut Scratch::default()),
@@ -536,10 +554,15 @@ impl OAuth1 {
             let Some(source) = source else { continue };
             for segment in source.split('&').filter(|s| !s.is_empty()) {
                 let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
-                params.push(
-                    &form_decode_component(k, what)?,
-                    &form_decode_component(v, what)?,
+                let (key, value) = (
+                    form_decode_component(k, what)?,
+                    form_decode_component(v, what)?,
                 );
+                params.push(&key, &value);
+                // A decoded copy of a form value may be a secret.
+                if let Cow::Owned(mut decoded) = value {
+                    decoded.zeroize();
+                }
             }
         }
         let oauth = self.oauth_params(&nonce, timestamp_str, request);
@@ -552,6 +575,10 @@ impl OAuth1 {
         // update: many small MAC updates cost more than the copy.
         let base = &mut scratch.base;
         base.clear();
+        reserve_wiping(
+            base,
+            method.len() + 2 + scratch.url.len() * 3 + params.buf.len() + params.spans.len() * 6,
+        );
         base.push_str(&method);
         base.push('&');
         percent_encode_into(&scratch.url, base);
@@ -621,6 +648,7 @@ impl OAuth1 {
         }
         let mut first = true;
         let mut entry = |header: &mut String, key: &str, encoded_value: &str| {
+            reserve_wiping(header, key.len() + encoded_value.len() + 5);
             if !first {
                 header.push_str(", ");
             }
@@ -635,6 +663,7 @@ impl OAuth1 {
             entry(&mut header, k, v);
         }
         // oauth_consumer_key always comes before it, hence the comma.
+        reserve_wiping(&mut header, 21 + signature.len() * 3);
         header.push_str(", oauth_signature=\"");
         percent_encode_into(signature, &mut header);
         header.push('"');
@@ -646,11 +675,19 @@ impl OAuth1 {
 }
 
 /// What signing produced (the base string stays in the scratch buffer).
+/// With PLAINTEXT the signature is the keys themselves: wiped when dropped.
 struct Signature<'r> {
     authorization: String,
     signature: String,
     nonce: Cow<'r, str>,
     timestamp: u64,
+}
+
+impl Drop for Signature<'_> {
+    fn drop(&mut self) {
+        self.authorization.zeroize();
+        self.signature.zeroize();
+    }
 }
 
 /// Per-thread buffers reused by every signature.
@@ -662,15 +699,30 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Buffers grown by an unusually large request are not kept.
-    fn release_if_large(&mut self) {
+    /// Wipes what the buffers held; buffers grown by an unusually large
+    /// request are then let go.
+    fn wipe(&mut self) {
         const KEEP: usize = 64 * 1024;
+        // Only what this use wrote: the rest was wiped after earlier uses.
+        for buf in [&mut self.url, &mut self.params.buf, &mut self.base] {
+            buf.as_mut_str().zeroize();
+            buf.clear();
+        }
+        self.params.spans.clear();
         if self.base.capacity() > KEEP
             || self.params.buf.capacity() > KEEP
             || self.url.capacity() > KEEP
         {
             *self = Scratch::default();
         }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        self.url.zeroize();
+        self.params.buf.zeroize();
+        self.base.zeroize();
     }
 }
 

@@ -2,7 +2,7 @@
 //! responses, building the consent URL and checking the callback.
 
 use crate::credentials::AccessToken;
-use crate::encode::{callback_query, encode_form, parse_form};
+use crate::encode::{callback_query, encode_form, parse_secret_form};
 use crate::error::{Error, Result};
 use crate::secret::{OAuthVerifier, TokenSecret, constant_time_eq};
 
@@ -44,7 +44,7 @@ impl RequestToken {
     /// # Ok::<(), x_api_auth::Error>(())
     /// ```
     pub fn parse(status: u16, body: &str) -> Result<Self> {
-        let pairs = parse_form(body.trim(), "request token response").map_err(|_| {
+        let pairs = parse_secret_form(body.trim(), "request token response").map_err(|_| {
             Error::unexpected(status, "the request token response is not form-encoded")
         })?;
         let token = required_field(&pairs, "oauth_token", status)?.to_owned();
@@ -89,7 +89,7 @@ impl AccessTokenResponse {
     /// # Ok::<(), x_api_auth::Error>(())
     /// ```
     pub fn parse(status: u16, body: &str) -> Result<Self> {
-        let pairs = parse_form(body.trim(), "access token response").map_err(|_| {
+        let pairs = parse_secret_form(body.trim(), "access token response").map_err(|_| {
             Error::unexpected(status, "the access token response is not form-encoded")
         })?;
         let access_token = AccessToken::new(
@@ -190,7 +190,7 @@ pub fn authenticate_url(
 /// ```
 pub fn parse_callback(callback: &str, request_token: &str) -> Result<OAuthVerifier> {
     let query = callback_query(callback);
-    let pairs = parse_form(query, "callback")?;
+    let pairs = parse_secret_form(query, "callback")?;
     if field(&pairs, "denied").is_some() {
         return Err(Error::AccessDenied { description: None });
     }

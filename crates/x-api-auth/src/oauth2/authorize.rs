@@ -6,7 +6,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use super::{PkceChallenge, Scope};
 use crate::api_error::ApiError;
-use crate::encode::{callback_query, parse_form, percent_encode_into};
+use crate::encode::{callback_query, parse_secret_form, percent_encode_into};
 use crate::error::{Error, Result, check_not_empty};
 use crate::secret::{AuthorizationCode, State, constant_time_eq};
 
@@ -126,7 +126,7 @@ pub fn parse_authorization_callback(
     callback: &str,
     expected_state: &State,
 ) -> Result<AuthorizationCode> {
-    let pairs = parse_form(callback_query(callback), "callback")?;
+    let pairs = parse_secret_form(callback_query(callback), "callback")?;
     let get = |name: &str| {
         pairs
             .iter()

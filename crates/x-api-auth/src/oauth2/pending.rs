@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::secret::{PkceCodeVerifier, State};
@@ -29,13 +30,40 @@ pub struct PendingAuthorization {
 impl PendingAuthorization {
     /// One string holding state, verifier and redirect URI (not the URL).
     pub fn to_compact(&self) -> String {
-        let joined = format!(
-            "{}\n{}\n{}",
+        let parts = [
             self.state.secret(),
             self.verifier.secret(),
-            self.redirect_uri
-        );
-        format!("xpa1.{}", URL_SAFE_NO_PAD.encode(joined))
+            self.redirect_uri.as_str(),
+        ];
+        // Sized up front: growing would leave unwiped copies behind.
+        let mut joined = Zeroizing::new(String::with_capacity(
+            parts.iter().map(|p| p.len() + 1).sum(),
+        ));
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                joined.push('\n');
+            }
+            joined.push_str(part);
+        }
+        let encoded = Zeroizing::new(URL_SAFE_NO_PAD.encode(joined.as_bytes()));
+        let mut compact = String::with_capacity(5 + encoded.len());
+        compact.push_str("xpa1.");
+        compact.push_str(&encoded);
+        compact
+    }
+
+    /// The error for finishing an authorization a second time: the code
+    /// exchange consumes it (the bindings keep it in a slot they empty).
+    ///
+    /// ```
+    /// let e = x_api_auth::oauth2::PendingAuthorization::already_finished();
+    /// assert_eq!(e.code(), "X_INVALID_INPUT");
+    /// ```
+    pub fn already_finished() -> Error {
+        Error::invalid_input(
+            "pending",
+            "was already finished (a code is exchanged once): start a new authorization",
+        )
     }
 
     /// Parses [`PendingAuthorization::to_compact`]'s output.
@@ -47,8 +75,8 @@ impl PendingAuthorization {
             )
         };
         let encoded = compact.strip_prefix("xpa1.").ok_or_else(bad)?;
-        let joined = String::from_utf8(URL_SAFE_NO_PAD.decode(encoded).map_err(|_| bad())?)
-            .map_err(|_| bad())?;
+        let decoded = Zeroizing::new(URL_SAFE_NO_PAD.decode(encoded).map_err(|_| bad())?);
+        let joined = std::str::from_utf8(&decoded).map_err(|_| bad())?;
         let mut parts = joined.splitn(3, '\n');
         let (Some(state), Some(verifier), Some(redirect_uri)) =
             (parts.next(), parts.next(), parts.next())

@@ -27,7 +27,11 @@ pub fn basic_authorization(id: &str, secret: &str) -> Zeroizing<String> {
         form_urlencode_component(id),
         *Zeroizing::new(form_urlencode_component(secret))
     ));
-    Zeroizing::new(format!("Basic {}", BASE64.encode(joined.as_bytes())))
+    // Sized up front and encoded in place: no unwiped intermediate copy.
+    let mut header = Zeroizing::new(String::with_capacity(6 + joined.len().div_ceil(3) * 4));
+    header.push_str("Basic ");
+    BASE64.encode_string(joined.as_bytes(), &mut header);
+    header
 }
 
 /// Which kind of token a revocation is about.

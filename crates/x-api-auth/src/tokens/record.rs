@@ -226,7 +226,7 @@ impl Record {
                 format!("was written by a newer x-api-auth (format {format}): upgrade x-api-auth"),
             ));
         }
-        Record::from_stored_json(value["record"].take(), location)
+        Record::from_stored_json(take_record(&mut value), location)
     }
 
     /// The record as a JSON document to move elsewhere. Secrets are left out
@@ -270,9 +270,18 @@ impl Record {
                 "has its secrets redacted: export it with include_secrets".to_owned(),
             ));
         }
-        Record::from_stored_json(value["record"].take(), "imported record")
+        Record::from_stored_json(take_record(&mut value), "imported record")
             .map_err(|e| bad(e.to_string()))
     }
+}
+
+/// The `record` member of a stored or exported document (`null` when the
+/// document is not an object or has none, which the caller then refuses).
+fn take_record(document: &mut serde_json::Value) -> serde_json::Value {
+    document
+        .get_mut("record")
+        .map(serde_json::Value::take)
+        .unwrap_or_default()
 }
 
 const REDACTED: &str = "[redacted]";

@@ -11,6 +11,7 @@ mod hardening;
 mod hostile_server;
 #[cfg(feature = "store-keyring")]
 mod keychain;
+mod leak_canaries;
 mod properties;
 #[cfg(feature = "store-redis")]
 mod redis_server;

@@ -461,7 +461,7 @@ async fn scenario_skewed_clock_self_heals() {
         .unwrap();
     let raw = reqwest::Client::new()
         .post(format!("{}/oauth/request_token", world.sandbox.base_url()))
-        .header("authorization", signed.authorization)
+        .header("authorization", signed.authorization.as_str())
         .send()
         .await
         .unwrap();

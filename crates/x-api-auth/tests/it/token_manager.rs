@@ -278,15 +278,14 @@ async fn crash_child() {
     let store = Arc::new(FileStore::open(&path).unwrap());
     let manager = TokenManager::new(x, store, Some("fleet")).unwrap();
     loop {
-        let Ok(token) = manager.access_token(None).await else {
-            return;
+        let refreshed = match manager.access_token(None).await {
+            Ok(token) => manager.refresh_after_unauthorized(None, &token).await,
+            Err(e) => Err(e),
         };
-        if manager
-            .refresh_after_unauthorized(None, &token)
-            .await
-            .is_err()
-        {
-            return;
+        if let Err(e) = refreshed {
+            // The parent reports it: a child that stops early is a failure.
+            eprintln!("crash_child stopped: {e}");
+            std::process::exit(3);
         }
     }
 }
@@ -319,11 +318,17 @@ async fn processes_killed_mid_refresh_never_tear_the_store() {
             .env("X_API_AUTH_CRASH_SANDBOX", fleet.sandbox.base_url())
             .env("X_API_AUTH_CRASH_STORE", &fleet.store_path)
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         // let it get going, then kill it at a random point of its refresh loop
         while fleet.sandbox.counters().refreshes < before + 2 {
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut stderr = String::new();
+                std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+                    .unwrap();
+                panic!("the child stopped by itself before kill {kills} ({status}): {stderr}");
+            }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         tokio::time::sleep(Duration::from_micros(next_random(&mut seed) % 20_000)).await;

@@ -150,7 +150,11 @@ impl FileStore {
                 return Err(Error::store(
                     StoreErrorKind::Url,
                     &location,
-                    format!("unknown option {other:?}: the file store takes ?key=keyring"),
+                    // The option's name only: its value may be a secret.
+                    format!(
+                        "unknown option {:?}: the file store takes ?key=keyring",
+                        other.split('=').next().unwrap_or_default()
+                    ),
                 ));
             }
         };

@@ -160,12 +160,14 @@ impl RedisStore {
                 Some(("lock_ttl_ms", ms)) => {
                     lock_ttl = Duration::from_millis(
                         ms.parse()
-                            .map_err(|_| bad(format!("lock_ttl_ms={ms} is not a number")))?,
+                            .map_err(|_| bad("lock_ttl_ms is not a number".to_owned()))?,
                     )
                 }
                 _ => {
+                    // The option's name only: its value may be a secret.
+                    let name = pair.split('=').next().unwrap_or_default();
                     return Err(bad(format!(
-                        "unknown option {pair:?}: use prefix= or lock_ttl_ms="
+                        "unknown option {name:?}: use prefix= or lock_ttl_ms="
                     )));
                 }
             }
