@@ -108,3 +108,16 @@ def test_requests_name_the_package_the_binding_and_the_callers_product() -> None
     assert x_api_auth.XAuth().user_agent.endswith(" (python)")
     with pytest.raises(errors.InvalidInputError):
         x_api_auth.XAuth(user_agent="bot\r\nX-Evil: 1")
+
+
+def test_a_rust_panic_is_an_internal_error_not_a_base_exception() -> None:
+    panic = type("PanicException", (BaseException,), {})
+
+    def panicking() -> None:
+        raise panic("index out of bounds")
+
+    with pytest.raises(errors.InternalError) as caught:
+        x_api_auth._typed(panicking)()
+    assert caught.value.code == "X_INTERNAL" and isinstance(caught.value, Exception)
+    with pytest.raises(KeyboardInterrupt):  # other BaseExceptions pass through
+        x_api_auth._typed(lambda: (_ for _ in ()).throw(KeyboardInterrupt()))()

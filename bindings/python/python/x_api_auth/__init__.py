@@ -20,7 +20,7 @@ import types
 from typing import Any, Callable, TypeVar
 
 from x_api_auth import _native
-from x_api_auth.errors import InvalidInputError, InvalidTypeError, XAuthError
+from x_api_auth.errors import InternalError, InvalidInputError, InvalidTypeError, XAuthError
 
 __all__ = [
     "AccessToken",
@@ -56,8 +56,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 _FACADES: dict[type, type] = {}
 """The public class of each native class that has one (filled by ``_facade``)."""
 
-_BASETYPE = 1 << 10  # Py_TPFLAGS_BASETYPE: the class can be subclassed
-
 
 def _adopted(value: Any) -> Any:
     """``value`` (or the items of a tuple or list of them) made an instance of the public
@@ -92,14 +90,14 @@ def _typed(function: F) -> F:
             message = f"argument '{field}': {error}" if field else str(error)
             kind = InvalidTypeError if isinstance(error, TypeError) else InvalidInputError
             raise kind(message, field=field, code="X_INVALID_INPUT") from error
+        except BaseException as error:
+            # PyO3 turns a Rust panic outside the native guards into a
+            # PanicException, a BaseException that `except Exception` misses.
+            if type(error).__name__ != "PanicException":
+                raise
+            raise InternalError(f"internal error in x_api_auth (a bug: please report it): {error}") from error
 
     return wrapper  # type: ignore[return-value]
-
-
-def _public(native: type, extra: dict[str, Any] | None = None) -> type:
-    """The public class of a native class: its facade, or the native class itself while it
-    cannot be subclassed (its pyclass lacks ``subclass``)."""
-    return _facade(native, extra) if native.__flags__ & _BASETYPE else native
 
 
 def _facade(native: type, extra: dict[str, Any] | None = None) -> type:
@@ -174,21 +172,21 @@ _NETWORK_METHODS = (
 )
 
 
-ConsumerKeys = _public(_native.ConsumerKeys)
-AccessToken = _public(_native.AccessToken)
-OAuth2Client = _public(_native.OAuth2Client)
-BearerToken = _public(_native.BearerToken)
-OAuth2UserToken = _public(_native.OAuth2UserToken)
-OAuth1 = _public(_native.OAuth1)
-XAuth = _public(_native.XAuth, _async_twins(_native.XAuth))
-TokenManager = _public(_native.TokenManager, _async_twins(_native.TokenManager))
-TokenStore = _public(_native.TokenStore)
-PendingAuthorization = _public(_native.PendingAuthorization)
-ApiResponse = _public(_native.ApiResponse)
-SignedRequest = _public(_native.SignedRequest)
-RequestToken = _public(_native.RequestToken)
-AccessTokenResponse = _public(_native.AccessTokenResponse)
-RateLimit = _public(_native.RateLimit)
+ConsumerKeys = _facade(_native.ConsumerKeys)
+AccessToken = _facade(_native.AccessToken)
+OAuth2Client = _facade(_native.OAuth2Client)
+BearerToken = _facade(_native.BearerToken)
+OAuth2UserToken = _facade(_native.OAuth2UserToken)
+OAuth1 = _facade(_native.OAuth1)
+XAuth = _facade(_native.XAuth, _async_twins(_native.XAuth))
+TokenManager = _facade(_native.TokenManager, _async_twins(_native.TokenManager))
+TokenStore = _facade(_native.TokenStore)
+PendingAuthorization = _facade(_native.PendingAuthorization)
+ApiResponse = _facade(_native.ApiResponse)
+SignedRequest = _facade(_native.SignedRequest)
+RequestToken = _facade(_native.RequestToken)
+AccessTokenResponse = _facade(_native.AccessTokenResponse)
+RateLimit = _facade(_native.RateLimit)
 
 authorize = _typed(_native.authorize)
 open_store = _typed(_native.open_store)
