@@ -194,7 +194,7 @@ impl Record {
             Error::store(
                 StoreErrorKind::Corrupt,
                 location,
-                format!("a record is not valid: {e}"),
+                format!("a record is not valid: {}", json_problem(&e)),
             )
         })?;
         stored.into_record(location)
@@ -217,7 +217,7 @@ impl Record {
     pub fn from_document(document: &str, location: &str) -> Result<Self> {
         let corrupt = |reason: String| Error::store(StoreErrorKind::Corrupt, location, reason);
         let mut value: serde_json::Value = serde_json::from_str(document)
-            .map_err(|e| corrupt(format!("is not a valid record ({e})")))?;
+            .map_err(|e| corrupt(format!("is not a valid record ({})", json_problem(&e))))?;
         let format = value["format"].as_u64().unwrap_or(0);
         if format > u64::from(FORMAT_VERSION) {
             return Err(Error::store(
@@ -257,8 +257,8 @@ impl Record {
     /// Reads a document made by [`Record::export`] with its secrets.
     pub fn import(document: &str) -> Result<Self> {
         let bad = |reason: String| Error::invalid_input("record", reason);
-        let mut value: serde_json::Value =
-            serde_json::from_str(document).map_err(|e| bad(format!("is not JSON: {e}")))?;
+        let mut value: serde_json::Value = serde_json::from_str(document)
+            .map_err(|e| bad(format!("is not JSON: {}", json_problem(&e))))?;
         let format = value["format"].as_u64().unwrap_or(0);
         if format > u64::from(FORMAT_VERSION) {
             return Err(bad(format!(
@@ -282,6 +282,18 @@ fn take_record(document: &mut serde_json::Value) -> serde_json::Value {
         .get_mut("record")
         .map(serde_json::Value::take)
         .unwrap_or_default()
+}
+
+/// What is wrong with a JSON document, without quoting it: serde's own
+/// messages quote the offending value, which may be a token.
+pub(crate) fn json_problem(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Syntax => "malformed JSON",
+        serde_json::error::Category::Eof => "truncated JSON",
+        serde_json::error::Category::Data => "a field is missing or has the wrong type",
+        serde_json::error::Category::Io => "unreadable",
+    };
+    format!("{what}, line {} column {}", e.line(), e.column())
 }
 
 const REDACTED: &str = "[redacted]";

@@ -132,9 +132,10 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
         Some(("redis" | "rediss", _)) => {
             Ok(Arc::new(super::stores::redis::RedisStore::open(&url)?))
         }
+        // The scheme only: the rest of a URL may hold a password or a key.
         _ => Err(Error::store(
             StoreErrorKind::Url,
-            &url,
+            format!("{}:…", url.split(':').next().unwrap_or_default()),
             "is not a store URL this build understands: use file:, file:/path/to/store (a directory), keyring: (store-keyring feature) or redis://host:port/db (store-redis feature)",
         )),
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use x_api_auth::oauth1::{AccessTokenResponse, RequestToken};
 use x_api_auth::oauth2::{Scope, TokenTypeHint};
-use x_api_auth::tokens::{TokenManager, TokenStore, UserRecord, open_store};
+use x_api_auth::tokens::{Record, TokenManager, TokenStore, UserRecord, open_store};
 use x_api_auth::transport::{HttpRequest, ReqwestTransport, Transport};
 use x_api_auth::{
     AccessToken, BearerToken, Body, ConsumerKeys, Credential, Error, ErrorField, OAuth1,
@@ -311,12 +311,36 @@ fn store_errors(shown: &mut Shown) {
     let key = x_api_auth::tokens::RecordKey::user("default", "1").unwrap();
     let path = dir.join("default").join("users").join("1.json");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(
-        &path,
-        format!(r#"{{"oauth2":{{"access_token":"{}""#, canary("stored")),
-    )
-    .unwrap();
-    shown.result("corrupt record", store.load(&key));
+    // Private, as the store requires, so that the parser sees the records:
+    // a truncated one, and one with a token where an object belongs.
+    let records = [
+        format!(
+            r#"{{"format":2,"record":{{"type":"user","oauth2":{{"access_token":"{}""#,
+            canary("stored")
+        ),
+        format!(
+            r#"{{"format":2,"record":{{"type":"user","user_id":"1","oauth2":"{}"}}}}"#,
+            canary("misplaced")
+        ),
+    ];
+    for record in records {
+        std::fs::write(&path, record).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        shown.result("corrupt record", store.load(&key));
+        shown.result(
+            "import",
+            Record::import(&std::fs::read_to_string(&path).unwrap()),
+        );
+    }
+    shown.result(
+        "unknown store URL",
+        open_store(Some(&format!(
+            "rediss+tls://:{}@host:1/0",
+            canary("password")
+        )))
+        .map(|s| format!("{s:?}")),
+    );
     let sealed = format!("{url}?key=base64:{}", "A".repeat(43));
     let e = open_store(Some(&format!(
         "file:{}?key=hex:{}",

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sealed::{Sealed, Sealer, StoreKey, needs_key};
 use crate::error::{Error, Result, StoreErrorKind};
-use crate::tokens::record::{FORMAT_VERSION, Record, RecordKey};
+use crate::tokens::record::{FORMAT_VERSION, Record, RecordKey, json_problem};
 use crate::tokens::store::{RecordLock, TokenStore};
 
 /// What a record file holds: the record, or the record sealed.
@@ -194,7 +194,8 @@ impl FileStore {
         let corrupt = |reason: String| self.error(StoreErrorKind::Corrupt, &old, reason);
         let file: SingleFile = serde_json::from_slice(&bytes).map_err(|e| {
             corrupt(format!(
-                "is not a store of format 1 ({e}); it was left untouched"
+                "is not a store of format 1 ({}); it was left untouched",
+                json_problem(&e)
             ))
         })?;
         if file.format != 1 {
@@ -218,8 +219,9 @@ impl FileStore {
                     sealed.iterations,
                     &location,
                 )?;
-                serde_json::from_slice(&plaintext)
-                    .map_err(|e| corrupt(format!("its records are not valid ({e})")))?
+                serde_json::from_slice(&plaintext).map_err(|e| {
+                    corrupt(format!("its records are not valid ({})", json_problem(&e)))
+                })?
             }
             _ => {
                 return Err(corrupt(
@@ -361,7 +363,7 @@ impl FileStore {
                 self.error(
                     StoreErrorKind::Corrupt,
                     &path,
-                    format!("is not valid ({e}); it was left untouched"),
+                    format!("is not valid ({}); it was left untouched", json_problem(&e)),
                 )
             })?;
             self.check_format(meta.format, &path)?;
@@ -407,7 +409,7 @@ impl FileStore {
         };
         let corrupt = |reason: String| self.error(StoreErrorKind::Corrupt, &path, reason);
         let file: RecordFile = serde_json::from_slice(&bytes).map_err(|e| {
-            corrupt(format!("is not a valid record ({e}); it was left untouched: restore it from a backup or move it away"))
+            corrupt(format!("is not a valid record ({}); it was left untouched: restore it from a backup or move it away", json_problem(&e)))
         })?;
         self.check_format(file.format, &path)?;
         let value = match (file.record, file.sealed) {
@@ -424,8 +426,12 @@ impl FileStore {
                     meta.iterations,
                     &path.display().to_string(),
                 )?;
-                serde_json::from_slice(&plaintext)
-                    .map_err(|e| corrupt(format!("its decrypted content is not valid ({e})")))?
+                serde_json::from_slice(&plaintext).map_err(|e| {
+                    corrupt(format!(
+                        "its decrypted content is not valid ({})",
+                        json_problem(&e)
+                    ))
+                })?
             }
             _ => {
                 return Err(corrupt(

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use super::file::FileStore;
 use super::sealed::StoreKey;
 use crate::error::{Error, Result, StoreErrorKind};
-use crate::tokens::record::{Record, RecordKey};
+use crate::tokens::record::{Record, RecordKey, json_problem};
 use crate::tokens::store::{RecordLock, TokenStore};
 
 const SERVICE: &str = "x-api-auth";
@@ -127,7 +127,7 @@ impl KeyringStore {
                 Error::store(
                     StoreErrorKind::Corrupt,
                     "keyring:index",
-                    format!("is not a list ({e})"),
+                    format!("is not a list ({})", json_problem(&e)),
                 )
             }),
             None => Ok(Vec::new()),
