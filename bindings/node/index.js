@@ -105,6 +105,15 @@ function fieldOf(message) {
   return missing ? missing[1] : undefined
 }
 
+/**
+ * napi-rs's conversion messages quote the value they could not convert
+ * (`JavaScript value \`Object {"token":"…"}\` into rust type`): only its type
+ * is kept, as the value may be a secret.
+ */
+function withoutValue(message) {
+  return message.replace(/(JavaScript value `\w+)[\s\S]*(` into rust type `)/, '$1$2')
+}
+
 /** How napi-rs names a JavaScript value's type in its messages (`Undefined`, `Number 5`, `Object {}`). */
 function napiType(value) {
   if (value === null) return 'Null'
@@ -129,12 +138,13 @@ function culprit(message, args, parameters) {
  */
 function toXAuthError(error, args = [], parameters = []) {
   if (error instanceof XAuthError) return error
-  const message = typeof error?.message === 'string' ? error.message : text(error)
-  const at = message.indexOf(MARKER)
+  const raw = typeof error?.message === 'string' ? error.message : text(error)
+  const at = raw.indexOf(MARKER)
   if (at >= 0) {
-    const details = JSON.parse(message.slice(at + MARKER.length))
+    const details = JSON.parse(raw.slice(at + MARKER.length))
     return new XAuthError(details.message, details)
   }
+  const message = withoutValue(raw)
   if (/^Illegal invocation|reference of `\w+` type/.test(message)) {
     return new XAuthError(`invalid receiver (this): ${message}`, { code: 'X_INVALID_INPUT' })
   }
@@ -283,11 +293,33 @@ const Sandbox = facade(native.Sandbox, ['baseUrl'])
 const TokenStore = facade(native.TokenStore, ['location'])
 const TokenManager = facade(native.TokenManager, ['profile'])
 
+/** `base` with the value of every `oauth_verifier` (the PIN) replaced by `[redacted]`, as the core masks it in errors. */
+function withoutVerifier(base) {
+  return typeof base === 'string' ? base.replace(/oauth_verifier%3D[\s\S]*?(?=%26|$)/g, 'oauth_verifier%3D%5Bredacted%5D') : base
+}
+
+/**
+ * A SignedRequest prints (util.inspect, JSON.stringify, toString) without
+ * its header, whose signature with PLAINTEXT is the secrets themselves, and
+ * without the verifier in its base string; its properties keep their values.
+ */
+function redactedSigned(signed) {
+  if (signed === null || typeof signed !== 'object') return signed
+  const shown = () => ({ ...signed, authorization: '[redacted]', baseString: withoutVerifier(signed.baseString) })
+  Object.defineProperties(signed, {
+    [inspect.custom]: { value: (depth, options) => `SignedRequest ${inspect(shown(), options)}` },
+    toJSON: { value: shown },
+    toString: { value: () => `SignedRequest(${JSON.stringify(shown())})` },
+  })
+  return signed
+}
+
 for (const name of ['sign', 'authorizationHeader']) {
   const signWith = OAuth1.prototype[name]
+  const shown = name === 'sign' ? redactedSigned : (header) => header
   Object.defineProperty(OAuth1.prototype, name, {
     value: guarded(function sign(request) {
-      return signWith.call(this, withEncodedForm(request))
+      return shown(signWith.call(this, withEncodedForm(request)))
     }),
     writable: true,
     configurable: true,
@@ -434,3 +466,7 @@ module.exports = {
   parseError,
   ...functions,
 }
+
+// The parameter names of the native calls, for the test that checks them
+// against native.d.ts (test/surface.test.js); not enumerable, not API.
+Object.defineProperty(module.exports, Symbol.for('x-api-auth.parameters'), { value: Object.freeze(PARAMETERS) })

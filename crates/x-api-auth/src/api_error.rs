@@ -300,7 +300,7 @@ impl ApiError {
 
 /// `base` with the value of every `oauth_verifier` parameter (encoded twice
 /// in a base string: `oauth_verifier%3D<value>%26`) replaced by `[redacted]`.
-fn masked(base: &str) -> String {
+pub(crate) fn masked(base: &str) -> String {
     const SECRET: &str = "oauth_verifier%3D";
     let mut out = String::with_capacity(base.len());
     let mut rest = base;

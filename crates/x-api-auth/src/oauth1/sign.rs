@@ -173,7 +173,7 @@ impl fmt::Debug for SignedRequest {
         f.debug_struct("SignedRequest")
             .field("authorization", &"[redacted]")
             .field("signature", &"[redacted]")
-            .field("base_string", &self.base_string)
+            .field("base_string", &crate::api_error::masked(&self.base_string))
             .field("nonce", &self.nonce)
             .field("timestamp", &self.timestamp)
             .finish()

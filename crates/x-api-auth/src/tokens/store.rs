@@ -141,6 +141,21 @@ pub fn open_store(url: Option<&str>) -> Result<Arc<dyn TokenStore>> {
     }
 }
 
+/// How an error names an unknown option of a store URL: its name when it
+/// looks like one (`"color"`), never anything that may be a value (a key
+/// written `key:hex:…` has no `=` to split at).
+pub(crate) fn option_name(option: &str) -> String {
+    let name = option.split('=').next().unwrap_or_default();
+    if !name.is_empty()
+        && name.len() <= 32
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    {
+        format!("{name:?}")
+    } else {
+        "(not shown: it may hold a secret)".to_owned()
+    }
+}
+
 /// The profile to use: `profile` when given, else `X_API_AUTH_PROFILE`,
 /// else `default`.
 pub fn profile_name(profile: Option<&str>) -> String {

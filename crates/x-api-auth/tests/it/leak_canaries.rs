@@ -109,6 +109,14 @@ fn credential_text(shown: &mut Shown) {
             .sign(&SignableRequest::new("GET", "https://api.x.com/2/users/me"))
             .unwrap();
         shown.debug("SignedRequest", &signed);
+        let pin = canary("pin");
+        let with_pin = signer
+            .sign(
+                &SignableRequest::new("POST", "https://api.x.com/oauth/access_token")
+                    .verifier(&pin),
+            )
+            .unwrap();
+        shown.debug("SignedRequest with a PIN", &with_pin);
     }
     let x = XAuth::new().unwrap();
     let pending = x
@@ -331,6 +339,13 @@ fn store_errors(shown: &mut Shown) {
         shown.result(
             "import",
             Record::import(&std::fs::read_to_string(&path).unwrap()),
+        );
+    }
+    for option in ["key:hex:", "password="] {
+        let url = format!("file:{}?{option}{}", dir.display(), canary("option"));
+        shown.result(
+            "unknown option",
+            open_store(Some(&url)).map(|s| format!("{s:?}")),
         );
     }
     shown.result(

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use super::sealed::{Sealed, Sealer, StoreKey, needs_key};
 use crate::error::{Error, Result, StoreErrorKind};
 use crate::tokens::record::{FORMAT_VERSION, Record, RecordKey, json_problem};
-use crate::tokens::store::{RecordLock, TokenStore};
+use crate::tokens::store::{RecordLock, TokenStore, option_name};
 
 /// What a record file holds: the record, or the record sealed.
 #[derive(Serialize, Deserialize)]
@@ -152,8 +152,8 @@ impl FileStore {
                     &location,
                     // The option's name only: its value may be a secret.
                     format!(
-                        "unknown option {:?}: the file store takes ?key=keyring",
-                        other.split('=').next().unwrap_or_default()
+                        "unknown option {}: the file store takes ?key=keyring",
+                        option_name(other)
                     ),
                 ));
             }

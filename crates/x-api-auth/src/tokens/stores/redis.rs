@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, StoreErrorKind};
 use crate::tokens::record::{Record, RecordKey};
-use crate::tokens::store::{RecordLock, TokenStore};
+use crate::tokens::store::{RecordLock, TokenStore, option_name};
 
 const SAVE: &str = r"
 if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
@@ -165,9 +165,9 @@ impl RedisStore {
                 }
                 _ => {
                     // The option's name only: its value may be a secret.
-                    let name = pair.split('=').next().unwrap_or_default();
                     return Err(bad(format!(
-                        "unknown option {name:?}: use prefix= or lock_ttl_ms="
+                        "unknown option {}: use prefix= or lock_ttl_ms=",
+                        option_name(pair)
                     )));
                 }
             }
