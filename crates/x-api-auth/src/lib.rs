@@ -33,6 +33,8 @@ mod api;
 mod api_error;
 #[cfg(feature = "reqwest")]
 pub mod blocking;
+#[cfg(feature = "callback-server")]
+pub mod callback_server;
 mod clock;
 mod credential;
 mod credentials;

@@ -4,6 +4,8 @@
 
 mod bad_input;
 mod blocking;
+#[cfg(feature = "callback-server")]
+mod callback_server;
 mod differential;
 mod faults;
 mod file_store;
