@@ -108,7 +108,14 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+    /// `X_INVALID_INPUT` for `field`, saying what it must be: for the
+    /// values an application or a tool takes from its own users.
+    ///
+    /// ```
+    /// let e = x_api_auth::Error::invalid_input("port", "must be a number");
+    /// assert_eq!(e.to_string(), "invalid port: must be a number");
+    /// ```
+    pub fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field,
             reason: reason.into(),

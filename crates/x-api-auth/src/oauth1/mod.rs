@@ -7,7 +7,8 @@ mod three_legged;
 
 pub use settings::OAuth1Settings;
 pub use sign::{
-    OAuth1, SignableRequest, SignatureMethod, SignedRequest, parse_authorization_header,
+    OAuth1, SignableRequest, SignatureMethod, SignedRequest, masked_base_string,
+    parse_authorization_header,
 };
 pub use three_legged::{
     AccessTokenResponse, RequestToken, authenticate_url, authorize_url, parse_callback,

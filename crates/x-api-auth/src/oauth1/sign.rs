@@ -157,6 +157,17 @@ pub struct SignedRequest {
     pub timestamp: u64,
 }
 
+/// A base string as it may be shown: the value of `oauth_verifier` (the
+/// PIN) replaced by `[redacted]`, the rest as signed.
+///
+/// ```
+/// let base = "POST&https%3A%2F%2Fapi.x.com%2Foauth%2Faccess_token&oauth_verifier%3D1234567";
+/// assert!(!x_api_auth::oauth1::masked_base_string(base).contains("1234567"));
+/// ```
+pub fn masked_base_string(base_string: &str) -> String {
+    crate::api_error::masked(base_string)
+}
+
 impl Drop for SignedRequest {
     /// With PLAINTEXT the signature (and the header) are the keys
     /// themselves, and the base string holds the PIN of an access token
@@ -173,7 +184,7 @@ impl fmt::Debug for SignedRequest {
         f.debug_struct("SignedRequest")
             .field("authorization", &"[redacted]")
             .field("signature", &"[redacted]")
-            .field("base_string", &crate::api_error::masked(&self.base_string))
+            .field("base_string", &masked_base_string(&self.base_string))
             .field("nonce", &self.nonce)
             .field("timestamp", &self.timestamp)
             .finish()

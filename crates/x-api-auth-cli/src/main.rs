@@ -1,0 +1,85 @@
+//! `x-api-auth`: keep X API credentials, log in, sign and send requests,
+//! and run the auth sandbox, from a terminal or a script.
+//!
+//! Exit codes: 0 ok, 1 X (or the network) refused, 2 usage, 3 login
+//! needed, 4 store error.
+
+mod apps;
+mod cli;
+mod context;
+mod exec;
+mod login;
+mod request;
+mod sign;
+mod token;
+mod tour;
+mod webhook;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use x_api_auth::Error;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return ExitCode::from(if usage { 2 } else { 0 });
+        }
+    };
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            context::print_error(&e, json);
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// The documented exit code of an error.
+fn exit_code(e: &Error) -> u8 {
+    match e.code() {
+        "X_INVALID_INPUT" | "X_INSECURE_TRANSPORT" => 2,
+        "X_REAUTHORIZE" | "X_CONFIG" => 3,
+        "X_STORE" => 4,
+        _ => 1,
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let ctx = Context::new(cli.global)?;
+    match cli.command {
+        Command::Apps(command) => apps::run(&ctx, command).await?,
+        Command::Login(command) => login::run(&ctx, command).await?,
+        Command::Token(command) => token::run(&ctx, command).await?,
+        Command::Whoami(args) => request::whoami(&ctx, args).await?,
+        Command::Sign(args) => sign::run(&ctx, args)?,
+        Command::Request(args) => request::run(&ctx, args).await?,
+        Command::Exec(args) => return exec::run(&ctx, args).await,
+        Command::Webhook(command) => webhook::run(&ctx, command).await?,
+        Command::Sandbox(args) => request::sandbox(args).await?,
+        Command::Tour => return tour::run(&ctx).await,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "x-api-auth", &mut std::io::stdout());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
