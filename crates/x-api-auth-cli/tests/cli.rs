@@ -1,0 +1,624 @@
+//! The `x-api-auth` command against the sandbox: every command, the browser
+//! logins end to end through the loopback callback server (the test plays
+//! the browser), bad input with its exit code, and a canary secret that no
+//! output may show without --show-secrets.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use x_api_auth::transport::{HttpRequest, ReqwestTransport, Transport};
+use x_api_auth_sandbox::browser::{Consent, consent};
+use x_api_auth_sandbox::{Sandbox, SandboxConfig};
+
+const CANARY: &str = "CANARYsecretc4n4ryCANARY";
+
+/// A sandbox, a store and a settings directory of their own, and every
+/// output the commands printed (for the canary check).
+struct World {
+    sandbox: Sandbox,
+    dir: PathBuf,
+    outputs: Mutex<Vec<String>>,
+}
+
+impl World {
+    async fn start(name: &str) -> Self {
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("x-api-auth-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self {
+            sandbox,
+            dir,
+            outputs: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_x-api-auth"));
+        command
+            .args(args)
+            .env(
+                "X_API_AUTH_STORE",
+                format!("file:{}", self.dir.join("store").display()),
+            )
+            .env("X_API_AUTH_CONFIG_DIR", self.dir.join("config"))
+            .env("X_API_AUTH_API_BASE", self.sandbox.base_url())
+            .env("X_API_AUTH_WEB_BASE", self.sandbox.base_url())
+            .env("BROWSER", "true")
+            .env_remove("X_API_AUTH_PROFILE")
+            .env_remove("X_API_KEY")
+            .env_remove("X_API_SECRET")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Runs a command to its end, `stdin` written to it.
+    async fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self.command(args).spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        self.keep(&output);
+        output
+    }
+
+    fn keep(&self, output: &Output) {
+        let mut outputs = self.outputs.lock().unwrap();
+        outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+        outputs.push(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+
+    /// Runs a command that must succeed; its stdout.
+    async fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args, "").await;
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail with `code`: its one-line error.
+    async fn fails(&self, args: &[&str], stdin: &str, code: i32) -> String {
+        let output = self.run(args, stdin).await;
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{args:?}: one line, no stack trace: {stderr}"
+        );
+        assert!(
+            lines[0].starts_with("error: ") && !stderr.contains("panicked"),
+            "{stderr}"
+        );
+        stderr
+    }
+
+    async fn add_app(&self) {
+        let app = &self.sandbox.config().apps[0];
+        self.run(
+            &[
+                "apps",
+                "add",
+                "--consumer-key",
+                &app.consumer_key,
+                "--consumer-secret",
+                "-",
+                "--client-id",
+                "sandbox-public-client",
+            ],
+            &format!("{}\n", app.consumer_secret.as_str()),
+        )
+        .await;
+    }
+
+    fn assert_no_canary(&self) {
+        for output in self.outputs.lock().unwrap().iter() {
+            assert!(!output.contains("c4n4ry"), "a secret was shown: {output}");
+        }
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Reads the child's stderr until the consent URL, and plays the browser:
+/// consent on the sandbox, then the redirect to the CLI's callback server.
+async fn play_browser(child: &mut Child) -> Consent {
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let url = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "the CLI printed no URL"
+            );
+            if line.starts_with("http://") {
+                return line.trim().to_owned();
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let consent = consent(&url, true, None).await.unwrap();
+    if let Consent::Redirect(location) = &consent {
+        let transport = ReqwestTransport::new(Duration::from_secs(10)).unwrap();
+        let page = transport
+            .send(HttpRequest::new("GET", location.clone()))
+            .await
+            .unwrap();
+        assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    }
+    consent
+}
+
+async fn finish(child: Child) -> Output {
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tour_walks_every_credential_type_offline() {
+    let world = World::start("tour").await;
+    let out = world.ok(&["tour"]).await;
+    let steps = [
+        "sign X's reference request",
+        "3-legged OAuth 1.0a with a callback",
+        "3-legged OAuth 1.0a with a PIN",
+        "a stale clock healed",
+        "app-only bearer: obtain, use, invalidate",
+        "OAuth 2.0 PKCE, public client",
+        "OAuth 2.0 PKCE, confidential client",
+        "refresh, with rotation",
+        "a spent refresh token is refused",
+        "20 concurrent requests across an expiry",
+        "revoke",
+        "webhook CRC and event signature",
+    ];
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("ok") || l.starts_with("FAIL"))
+        .collect();
+    assert_eq!(lines.len(), steps.len(), "{out}");
+    for (line, step) in lines.iter().zip(steps) {
+        assert!(
+            line.starts_with("ok   ") && line.contains(step),
+            "{line} (expected {step})"
+        );
+    }
+    assert!(
+        out.contains("Ls93hJiZbQ3akF3HF3x1Bz8/zU4=") && out.contains("1 refresh counted"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_are_kept_redacted_replaced_without_losing_users_and_removed() {
+    let world = World::start("apps").await;
+    world
+        .run(
+            &[
+                "apps",
+                "add",
+                "--consumer-key",
+                "ck",
+                "--consumer-secret",
+                "-",
+                "--profile",
+                "bot",
+            ],
+            &format!("{CANARY}\n"),
+        )
+        .await;
+    let shown = world.ok(&["apps", "show", "--profile", "bot"]).await;
+    assert!(
+        shown.contains("\"consumer_key\": \"ck\"") && shown.contains("[redacted]"),
+        "{shown}"
+    );
+    let list = world.ok(&["apps", "list", "--json"]).await;
+    assert!(list.contains("\"profile\":\"bot\""), "{list}");
+    world
+        .fails(
+            &[
+                "apps",
+                "add",
+                "--consumer-key",
+                "ck2",
+                "--consumer-secret",
+                "x",
+                "--profile",
+                "bot",
+            ],
+            "",
+            2,
+        )
+        .await;
+    world
+        .ok(&[
+            "apps",
+            "set-keys",
+            "--consumer-key",
+            "ck2",
+            "--consumer-secret",
+            "s2",
+            "--profile",
+            "bot",
+        ])
+        .await;
+    world.ok(&["apps", "use", "bot"]).await;
+    let now = world.ok(&["apps", "show", "--json"]).await;
+    assert!(
+        now.contains("\"consumer_key\":\"ck2\""),
+        "apps use made bot the default: {now}"
+    );
+    world.ok(&["apps", "remove"]).await;
+    world.fails(&["apps", "show"], "", 3).await;
+    world.assert_no_canary();
+    let revealed = world.run(&["apps", "show", "--show-secrets"], "").await;
+    assert!(!revealed.status.success(), "the profile was removed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_one_line_with_its_exit_code() {
+    let world = World::start("bad").await;
+    let e = world
+        .fails(&["apps", "add", "--consumer-key", "ck"], "", 2)
+        .await;
+    assert!(
+        e.contains("no terminal") && e.contains("--consumer-secret -"),
+        "{e}"
+    );
+    let e = world
+        .fails(&["apps", "show", "--profile", "nope"], "", 3)
+        .await;
+    assert!(e.contains("apps add"), "{e}");
+    world
+        .fails(&["login", "oauth2", "--profile", "nope"], "", 3)
+        .await;
+    world.fails(&["whoami"], "", 3).await;
+    world
+        .fails(&["sign", "--url", "https://api.x.com/2/users/me"], "", 3)
+        .await;
+    world
+        .fails(&["--store", "ftp://nowhere", "apps", "list"], "", 4)
+        .await;
+    world.add_app().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let callback = format!("http://127.0.0.1:{}/cb", taken.local_addr().unwrap().port());
+    let e = world
+        .fails(&["login", "oauth2", "--callback", &callback], "", 1)
+        .await;
+    assert!(e.contains("cannot listen"), "{e}");
+    let e = world.fails(&["login", "oauth2"], "", 2).await;
+    assert!(e.contains("--callback"), "{e}");
+    let usage = world.run(&["login", "sideways"], "").await;
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth2_login_through_the_browser_then_requests_refresh_exec_and_revoke() {
+    let world = World::start("oauth2").await;
+    world.add_app().await;
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--callback",
+            "http://127.0.0.1:0/callback",
+        ])
+        .spawn()
+        .unwrap();
+    assert!(matches!(
+        play_browser(&mut child).await,
+        Consent::Redirect(_)
+    ));
+    let login = finish(child).await;
+    world.keep(&login);
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    assert!(String::from_utf8_lossy(&login.stdout).contains("logged in @sandbox_user"));
+
+    assert!(world.ok(&["whoami"]).await.contains("@sandbox_user"));
+    let body = world.ok(&["request", "GET", "/2/users/me"]).await;
+    assert!(body.contains("sandbox_user"), "{body}");
+    let shown = world.ok(&["token", "show", "--json"]).await;
+    assert!(
+        shown.contains("tweet.read") && shown.contains("[redacted]"),
+        "{shown}"
+    );
+    world.ok(&["token", "refresh"]).await;
+
+    let script = "test -n \"$X_OAUTH2_ACCESS_TOKEN\" && test -n \"$X_API_SECRET\" && echo child-saw:$X_CLIENT_ID";
+    let out = world.ok(&["exec", "--", "sh", "-c", script]).await;
+    assert_eq!(out.trim(), "child-saw:sandbox-public-client");
+    let status = world.run(&["exec", "--", "sh", "-c", "exit 7"], "").await;
+    assert_eq!(
+        status.status.code(),
+        Some(7),
+        "exec exits with the child's status"
+    );
+
+    world.ok(&["token", "revoke"]).await;
+    world
+        .fails(
+            &["request", "GET", "/2/users/me", "--auth", "oauth2"],
+            "",
+            3,
+        )
+        .await;
+    world.assert_no_canary();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_with_another_state_is_refused() {
+    let world = World::start("state").await;
+    world.add_app().await;
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--callback",
+            "http://127.0.0.1:0/callback",
+        ])
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let (url, mut stderr) = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "the CLI printed no URL"
+            );
+            if line.starts_with("http://") {
+                return (line.trim().to_owned(), stderr);
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let redirect = url
+        .split("redirect_uri=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let redirect = x_api_auth::parse_form(&format!("r={redirect}"), "query").unwrap()[0]
+        .1
+        .clone();
+    let transport = ReqwestTransport::new(Duration::from_secs(10)).unwrap();
+    let page = transport
+        .send(HttpRequest::new(
+            "GET",
+            format!("{redirect}?state=forged&code=c"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(page.status, 400);
+    let output = finish(child).await;
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(rest.contains("error: ") && rest.contains("state"), "{rest}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth1_logins_with_a_pin_and_with_a_callback_and_the_app_bearer() {
+    let world = World::start("oauth1").await;
+    world.add_app().await;
+    let mut child = world
+        .command(&["login", "oauth1", "--pin"])
+        .spawn()
+        .unwrap();
+    let Consent::Pin(pin) = play_browser(&mut child).await else {
+        panic!("no PIN page")
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    let login = finish(child).await;
+    world.keep(&login);
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    assert!(String::from_utf8_lossy(&login.stdout).contains("OAuth 1.0a"));
+    assert!(
+        world
+            .ok(&["whoami", "--auth", "oauth1"])
+            .await
+            .contains("@sandbox_user")
+    );
+
+    let mut child = world
+        .command(&["login", "oauth1", "--callback", "http://127.0.0.1:0/oauth1"])
+        .spawn()
+        .unwrap();
+    assert!(matches!(
+        play_browser(&mut child).await,
+        Consent::Redirect(_)
+    ));
+    let login = finish(child).await;
+    world.keep(&login);
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    world.ok(&["token", "invalidate"]).await;
+
+    world.ok(&["login", "app"]).await;
+    let user = &world.sandbox.config().users[0].username;
+    let found = world
+        .ok(&[
+            "request",
+            "GET",
+            &format!("/2/users/by/username/{user}"),
+            "--auth",
+            "app",
+        ])
+        .await;
+    assert!(found.contains(user.as_str()), "{found}");
+    world.ok(&["token", "invalidate", "--app"]).await;
+    world.assert_no_canary();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_reproduces_xs_published_signature_from_flags_alone() {
+    let world = World::start("sign").await;
+    let header = world
+        .ok(&[
+            "sign",
+            "--method",
+            "POST",
+            "--url",
+            "https://api.x.com/1.1/statuses/update.json?include_entities=true",
+            "--form",
+            "status=Hello Ladies + Gentlemen, a signed OAuth request!",
+            "--consumer-key",
+            "xvz1evFS4wEEPTGEFPHBog",
+            "--consumer-secret",
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+            "--token",
+            "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+            "--token-secret",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+            "--nonce",
+            "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+            "--timestamp",
+            "1318622958",
+        ])
+        .await;
+    assert!(
+        header.trim().starts_with("OAuth ")
+            && header.contains("oauth_signature=\"Ls93hJiZbQ3akF3HF3x1Bz8%2FzU4%3D\""),
+        "{header}"
+    );
+    assert_eq!(header.lines().count(), 1, "the header and nothing else");
+    let explained = world
+        .ok(&[
+            "sign",
+            "--explain",
+            "--url",
+            "https://api.x.com/oauth/access_token",
+            "--method",
+            "POST",
+            "--consumer-key",
+            "k",
+            "--consumer-secret",
+            CANARY,
+            "--verifier",
+            CANARY,
+        ])
+        .await;
+    assert!(
+        explained.contains("base string:") && explained.contains("oauth_verifier%3D%5Bredacted%5D"),
+        "{explained}"
+    );
+    let curl = world
+        .ok(&[
+            "sign",
+            "--curl",
+            "--url",
+            "https://api.x.com/2/users/me",
+            "--consumer-key",
+            "k",
+            "--consumer-secret",
+            "s",
+        ])
+        .await;
+    assert!(
+        curl.starts_with("curl -X GET 'https://api.x.com/2/users/me' -H 'Authorization: OAuth "),
+        "{curl}"
+    );
+    world.assert_no_canary();
+    assert!(
+        world
+            .ok(&["completions", "bash"])
+            .await
+            .contains("x-api-auth")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_serve_answers_crc_and_refuses_forged_events() {
+    use x_api_auth::webhook::{crc_response_token, sign_body};
+    let world = World::start("webhook").await;
+    let secret = x_api_auth::ConsumerSecret::new("webhook-secret");
+    let crc = world
+        .command(&["webhook", "crc", "--token", "challenge"])
+        .env("X_API_SECRET", "webhook-secret")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&crc.stdout).trim(),
+        crc_response_token(&secret, "challenge")
+    );
+    let mut child = world
+        .command(&["webhook", "serve", "--port", "0"])
+        .env("X_API_SECRET", "webhook-secret")
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = serde_json::from_str::<serde_json::Value>(&line).unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let transport = ReqwestTransport::new(Duration::from_secs(10)).unwrap();
+    let answer = transport
+        .send(HttpRequest::new(
+            "GET",
+            format!("{url}/webhook?crc_token=challenge"),
+        ))
+        .await
+        .unwrap();
+    let expected = crc_response_token(&secret, "challenge");
+    assert!(String::from_utf8_lossy(&answer.body).contains(&expected));
+    let event = br#"{"for_user_id":"1"}"#.to_vec();
+    let signed = HttpRequest::new("POST", format!("{url}/webhook"))
+        .header("x-twitter-webhooks-signature", sign_body(&secret, &event))
+        .body("application/json", event.clone());
+    assert_eq!(transport.send(signed).await.unwrap().status, 200);
+    let forged = HttpRequest::new("POST", format!("{url}/webhook"))
+        .header("x-twitter-webhooks-signature", sign_body(&secret, b"other"))
+        .body("application/json", event);
+    assert_eq!(transport.send(forged).await.unwrap().status, 401);
+    let mut printed = String::new();
+    stdout.read_line(&mut printed).unwrap();
+    assert_eq!(printed.trim(), r#"{"for_user_id":"1"}"#);
+    child.kill().unwrap();
+    let _ = child.wait();
+}
