@@ -16,6 +16,7 @@ pub async fn run(ctx: &Context, command: AppsCommand) -> Result<(), Error> {
         AppsCommand::List => list(ctx),
         AppsCommand::Show => show(ctx),
         AppsCommand::Remove => remove(ctx),
+        AppsCommand::Import { from, file } => crate::import::run(ctx, from, file).await,
         AppsCommand::Use { profile } => {
             let path = set_active_profile(&profile)?;
             ctx.print(

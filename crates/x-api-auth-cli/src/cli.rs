@@ -119,12 +119,35 @@ pub enum AppsCommand {
     Show,
     /// Remove the profile: its app and every user.
     Remove,
+    /// Bring credentials in from twurl, xurl or a .env file.
+    #[command(
+        after_help = "Examples:\n  x-api-auth apps import --from twurl            (~/.twurlrc)\n  x-api-auth apps import --from xurl             (~/.xurl)\n  x-api-auth apps import --from dotenv .env --profile bot"
+    )]
+    Import {
+        /// The tool the credentials come from.
+        #[arg(long, value_enum)]
+        from: ImportSource,
+        /// The file (default: ~/.twurlrc, ~/.xurl, or ./.env).
+        file: Option<std::path::PathBuf>,
+    },
     /// Make a profile the default one of later commands.
     #[command(after_help = "Example:\n  x-api-auth apps use bot")]
     Use {
         /// The profile.
         profile: String,
     },
+}
+
+/// Where `apps import` reads credentials.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportSource {
+    /// twurl's ~/.twurlrc (YAML).
+    Twurl,
+    /// xurl's ~/.xurl (JSON).
+    Xurl,
+    /// A .env file with X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, … (the
+    /// names the libraries read).
+    Dotenv,
 }
 
 /// An app's keys, from flags, the environment or a prompt.

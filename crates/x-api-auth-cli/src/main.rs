@@ -8,6 +8,7 @@ mod apps;
 mod cli;
 mod context;
 mod exec;
+mod import;
 mod login;
 mod request;
 mod sign;

@@ -622,3 +622,99 @@ async fn webhook_serve_answers_crc_and_refuses_forged_events() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_come_in_from_twurl_xurl_and_dotenv_and_work() {
+    let world = World::start("import").await;
+    let app = world.sandbox.config().apps[0].clone();
+    let (key, secret) = (app.consumer_key.as_str(), app.consumer_secret.as_str());
+    let (token, token_secret) = (app.access_token.as_str(), app.access_token_secret.as_str());
+    let twurlrc = world.dir.join("twurlrc");
+    std::fs::write(
+        &twurlrc,
+        format!(
+            "---\nprofiles:\n  sandbox_user:\n    {key}:\n      username: sandbox_user\n      consumer_key: {key}\n      consumer_secret: {secret}\n      token: {token}\n      secret: {token_secret}\nconfiguration:\n  default_profile:\n  - sandbox_user\n  - {key}\n"
+        ),
+    )
+    .unwrap();
+    let out = world
+        .ok(&[
+            "apps",
+            "import",
+            "--from",
+            "twurl",
+            twurlrc.to_str().unwrap(),
+            "--profile",
+            "twurl",
+        ])
+        .await;
+    assert!(out.contains("API Key & Secret, access token"), "{out}");
+    assert!(
+        world
+            .ok(&["whoami", "--auth", "oauth1", "--profile", "twurl"])
+            .await
+            .contains("@sandbox_user")
+    );
+
+    let xurl = world.dir.join("xurl");
+    let store = serde_json::json!({
+        "oauth1_tokens": {"type": "oauth1", "oauth1": {"access_token": token, "token_secret": token_secret, "consumer_key": key, "consumer_secret": secret}},
+        "oauth2_tokens": {"someone": {"type": "oauth2", "oauth2": {"access_token": "a", "refresh_token": "r", "expiration_time": 0}}},
+    });
+    std::fs::write(&xurl, store.to_string()).unwrap();
+    let imported = world
+        .run(
+            &[
+                "apps",
+                "import",
+                "--from",
+                "xurl",
+                xurl.to_str().unwrap(),
+                "--profile",
+                "xurl",
+            ],
+            "",
+        )
+        .await;
+    assert!(imported.status.success());
+    assert!(
+        String::from_utf8_lossy(&imported.stderr)
+            .contains("skipped: xurl's OAuth 2.0 token of someone")
+    );
+    assert!(
+        world
+            .ok(&["whoami", "--auth", "oauth1", "--profile", "xurl"])
+            .await
+            .contains("@sandbox_user")
+    );
+
+    let dotenv = world.dir.join(".env");
+    std::fs::write(&dotenv, format!("# keys\nexport X_API_KEY={key}\nX_API_SECRET=\"{secret}\"\nX_CLIENT_ID=sandbox-public-client\n")).unwrap();
+    world
+        .ok(&[
+            "apps",
+            "import",
+            "--from",
+            "dotenv",
+            dotenv.to_str().unwrap(),
+            "--profile",
+            "env",
+        ])
+        .await;
+    world.ok(&["login", "app", "--profile", "env"]).await;
+    let shown = world
+        .ok(&["apps", "show", "--profile", "env", "--json"])
+        .await;
+    assert!(
+        shown.contains("\"client_id\":\"sandbox-public-client\"") && shown.contains(key),
+        "{shown}"
+    );
+    let e = world
+        .fails(
+            &["apps", "import", "--from", "twurl", "/nonexistent/twurlrc"],
+            "",
+            2,
+        )
+        .await;
+    assert!(e.contains("cannot read"), "{e}");
+}
