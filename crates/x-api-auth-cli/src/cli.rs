@@ -51,6 +51,10 @@ pub struct Global {
     /// Show secrets in clear (they are redacted otherwise).
     #[arg(long, global = true)]
     pub show_secrets: bool,
+    /// Seconds added to this machine's clock (to rehearse clock-skew
+    /// trouble against the sandbox).
+    #[arg(long, global = true, hide = true, allow_hyphen_values = true)]
+    pub simulated_clock_skew: Option<i64>,
 }
 
 /// The commands.
@@ -89,6 +93,10 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Walk through every credential type against the sandbox, offline.
     Tour,
+    /// Why does X refuse me? One call per stored credential, one line each
+    /// with what to do.
+    #[command(after_help = "Example:\n  x-api-auth doctor --profile bot")]
+    Doctor,
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  x-api-auth completions bash > /etc/bash_completion.d/x-api-auth"

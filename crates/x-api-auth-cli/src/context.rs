@@ -35,6 +35,7 @@ impl Context {
             api_base: Some(global.api_base.clone()),
             web_base: Some(global.web_base.clone()),
             binding: Some("cli".to_owned()),
+            simulated_clock_skew: global.simulated_clock_skew,
             ..Default::default()
         }
         .build()?;

@@ -7,9 +7,11 @@
 mod apps;
 mod cli;
 mod context;
+mod doctor;
 mod exec;
 mod import;
 mod login;
+mod report;
 mod request;
 mod sign;
 mod token;
@@ -77,6 +79,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Webhook(command) => webhook::run(&ctx, command).await?,
         Command::Sandbox(args) => request::sandbox(args).await?,
         Command::Tour => return tour::run(&ctx).await,
+        Command::Doctor => return doctor::run(&ctx).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "x-api-auth", &mut std::io::stdout());

@@ -2,8 +2,6 @@
 //! real flows and a temporary store: no network, no credentials. One line
 //! per step: what it did and what came back.
 
-use std::future::Future;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -19,6 +17,7 @@ use x_api_auth_sandbox::browser::{Consent, consent};
 use x_api_auth_sandbox::{Sandbox, SandboxConfig};
 
 use crate::context::Context;
+use crate::report::{Steps, failure};
 
 /// X's documented reference request and the signature X publishes for it.
 mod reference {
@@ -31,36 +30,6 @@ mod reference {
     pub const TOKEN: &str = "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb";
     pub const TOKEN_SECRET: &str = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE";
     pub const SIGNATURE: &str = "Ls93hJiZbQ3akF3HF3x1Bz8/zU4=";
-}
-
-/// Prints each step's outcome and counts the failures.
-struct Steps {
-    colour: bool,
-    failed: usize,
-}
-
-impl Steps {
-    async fn run(&mut self, name: &str, step: impl Future<Output = Result<String, Error>>) {
-        let (mark, colour, line) = match step.await {
-            Ok(result) => ("ok  ", "32", result),
-            Err(e) => {
-                self.failed += 1;
-                ("FAIL", "31", e.to_string())
-            }
-        };
-        if self.colour {
-            println!("\x1b[{colour}m{mark}\x1b[0m {name}: {line}");
-        } else {
-            println!("{mark} {name}: {line}");
-        }
-    }
-}
-
-fn failure(reason: impl Into<String>) -> Error {
-    Error::Transport {
-        timeout: false,
-        reason: reason.into(),
-    }
 }
 
 /// The browser: follows the authorize URL on the sandbox, approves, and
@@ -105,10 +74,7 @@ async fn username(x: &XAuth, credential: &Credential) -> Result<String, Error> {
 }
 
 pub async fn run(ctx: &Context) -> Result<ExitCode, Error> {
-    let mut steps = Steps {
-        colour: std::io::stdout().is_terminal() && !ctx.global.json,
-        failed: 0,
-    };
+    let mut steps = Steps::new(ctx);
     steps
         .run(
             "sign X's reference request (OAuth 1.0a, HMAC-SHA1)",

@@ -27,7 +27,11 @@ struct World {
 
 impl World {
     async fn start(name: &str) -> Self {
-        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        Self::start_with(name, SandboxConfig::default()).await
+    }
+
+    async fn start_with(name: &str, config: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(config).await.unwrap();
         let dir =
             std::env::temp_dir().join(format!("x-api-auth-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -717,4 +721,144 @@ async fn credentials_come_in_from_twurl_xurl_and_dotenv_and_work() {
         )
         .await;
     assert!(e.contains("cannot read"), "{e}");
+}
+
+/// Logs the default user in with OAuth 2.0 and OAuth 1.0a (PIN).
+async fn log_in_both_ways(world: &World) {
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--callback",
+            "http://127.0.0.1:0/callback",
+        ])
+        .spawn()
+        .unwrap();
+    play_browser(&mut child).await;
+    assert!(finish(child).await.status.success());
+    let mut child = world
+        .command(&["login", "oauth1", "--pin"])
+        .spawn()
+        .unwrap();
+    let Consent::Pin(pin) = play_browser(&mut child).await else {
+        panic!("no PIN page")
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    assert!(finish(child).await.status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_what_is_wrong_and_what_to_do() {
+    let world = World::start("doctor").await;
+    world.add_app().await;
+    log_in_both_ways(&world).await;
+    world.ok(&["login", "app"]).await;
+    let healthy = world.ok(&["doctor"]).await;
+    for line in [
+        "ok   clock",
+        "ok   API Key & Secret",
+        "ok   bearer token",
+        "ok   @sandbox_user, OAuth 1.0a",
+        "ok   @sandbox_user, OAuth 2.0",
+    ] {
+        assert!(healthy.contains(line), "{line}: {healthy}");
+    }
+    assert!(
+        healthy.contains("scopes tweet.read users.read offline.access"),
+        "{healthy}"
+    );
+
+    let skewed = world
+        .run(&["doctor", "--simulated-clock-skew", "-3600"], "")
+        .await;
+    let out = String::from_utf8_lossy(&skewed.stdout);
+    assert_eq!(skewed.status.code(), Some(1));
+    assert!(
+        out.contains("FAIL clock") && out.contains("3600 s behind") && out.contains("NTP"),
+        "{out}"
+    );
+
+    let app = &world.sandbox.config().apps[0];
+    world
+        .ok(&[
+            "apps",
+            "set-keys",
+            "--consumer-key",
+            &app.consumer_key,
+            "--consumer-secret",
+            "regenerated-in-the-portal",
+        ])
+        .await;
+    let out = String::from_utf8_lossy(&world.run(&["doctor"], "").await.stdout).into_owned();
+    assert!(
+        out.contains("FAIL API Key & Secret") && out.contains("apps set-keys"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL @sandbox_user, OAuth 1.0a") && out.contains("code 32"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_names_the_portal_step_for_enrollment_billing_and_read_only_apps() {
+    for (api_access, expected) in [
+        ("client-not-enrolled", "attached to a Project"),
+        ("user-not-enrolled", "billed to the authenticated user"),
+        ("payment-required", "no credits left"),
+    ] {
+        let config = SandboxConfig {
+            api_access: api_access.to_owned(),
+            ..SandboxConfig::default()
+        };
+        let world = World::start_with(api_access, config).await;
+        world.add_app().await;
+        let mut child = world
+            .command(&["login", "oauth1", "--pin"])
+            .spawn()
+            .unwrap();
+        let Consent::Pin(pin) = play_browser(&mut child).await else {
+            panic!("no PIN page")
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{pin}\n").as_bytes())
+            .unwrap();
+        assert!(finish(child).await.status.success());
+        let out = String::from_utf8_lossy(&world.run(&["doctor"], "").await.stdout).into_owned();
+        assert!(
+            out.contains("FAIL @sandbox_user, OAuth 1.0a") && out.contains(expected),
+            "{api_access}: {out}"
+        );
+    }
+    let mut config = SandboxConfig::default();
+    config.apps[0].access_level = "read".to_owned();
+    let world = World::start_with("read-only", config).await;
+    world.add_app().await;
+    let mut child = world
+        .command(&["login", "oauth1", "--pin"])
+        .spawn()
+        .unwrap();
+    let Consent::Pin(pin) = play_browser(&mut child).await else {
+        panic!("no PIN page")
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    assert!(finish(child).await.status.success());
+    let out = world.ok(&["doctor"]).await;
+    assert!(
+        out.contains("access level is read") && out.contains("log in again"),
+        "{out}"
+    );
 }

@@ -73,6 +73,13 @@ pub struct SandboxConfig {
     /// `expires_in`, after which the API endpoints refuse it (X's is 7200,
     /// the default; a few seconds lets a test watch tokens expire).
     pub access_token_lifetime_secs: u64,
+    /// What the API endpoints answer authenticated callers, to rehearse the
+    /// refusals that look like auth failures: `ok` (the default),
+    /// `client-not-enrolled` (403: the app is not in a Project with the
+    /// access the endpoint needs), `user-not-enrolled` (403: the request is
+    /// billed to the user, who has not enrolled) or `payment-required` (402:
+    /// no credits left).
+    pub api_access: String,
 }
 
 fn default_window() -> u64 {
@@ -128,6 +135,7 @@ impl Default for SandboxConfig {
             consent: default_consent(),
             revoke_family_on_reuse: true,
             access_token_lifetime_secs: default_access_token_lifetime(),
+            api_access: "ok".to_owned(),
         }
     }
 }

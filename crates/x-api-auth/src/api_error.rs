@@ -81,6 +81,9 @@ pub struct ApiError {
     /// (`unsupported-authentication`, `about:blank`, ...), whichever host
     /// prefix X used.
     pub problem_type: Option<String>,
+    /// The problem's `reason`, when X gives one (`client-not-enrolled`,
+    /// `user-not-enrolled`, `official-client-forbidden`).
+    pub reason: Option<String>,
     /// X's message (or `error_description`, or problem `detail`).
     pub api_message: String,
     /// The classification of the error.
@@ -114,6 +117,8 @@ const HINT_REFRESH: &str = "the refresh token was already used (X rotates it on 
 const HINT_CODE: &str =
     "authorization codes are single-use and expire after 30 seconds: restart the authorization";
 const HINT_RATE: &str = "rate limit exceeded: wait until the reset time before retrying";
+const HINT_USER_ENROLLED: &str = "this request is billed to the authenticated user, who is not enrolled in pay-per-use: the user enables it in the developer portal (Billing), or the app pays for it";
+const HINT_PAYMENT: &str = "the account has no credits left (pay-per-use): add credits under Billing in the developer portal";
 const HINT_ENROLLED: &str = "the app must be attached to a Project with the appropriate level of API access in the developer portal";
 
 impl ApiError {
@@ -134,6 +139,7 @@ impl ApiError {
             x_code: None,
             error: None,
             problem_type: None,
+            reason: None,
             api_message: String::new(),
             kind: ApiErrorKind::Other,
             hint: None,
@@ -163,7 +169,7 @@ impl ApiError {
     /// must not make every `str(e)` megabytes long.
     fn cap_lengths(&mut self) {
         cap(&mut self.api_message);
-        for field in [&mut self.error, &mut self.problem_type]
+        for field in [&mut self.error, &mut self.problem_type, &mut self.reason]
             .into_iter()
             .flatten()
         {
@@ -179,6 +185,7 @@ impl ApiError {
             x_code: None,
             error: Some(error.to_owned()),
             problem_type: None,
+            reason: None,
             api_message: description.to_owned(),
             kind: ApiErrorKind::Other,
             hint: None,
@@ -274,6 +281,10 @@ impl ApiError {
         if self.api_message.is_empty() {
             self.api_message = str_field(json, "title");
         }
+        self.reason = json
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
     }
 
     fn read_xml(&mut self, text: &str) {
@@ -372,6 +383,9 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
         match problem {
             "oauth1-permissions" => return (K::PermissionsChanged, Some(HINT_PERMISSIONS)),
             "unsupported-authentication" => return (K::Forbidden, Some(HINT_220)),
+            "client-forbidden" if e.reason.as_deref() == Some("user-not-enrolled") => {
+                return (K::Forbidden, Some(HINT_USER_ENROLLED));
+            }
             "client-forbidden" => return (K::Forbidden, Some(HINT_ENROLLED)),
             "usage-capped" | "rate-limit-exceeded" => return (K::RateLimited, Some(HINT_RATE)),
             "invalid-request" => return (K::InvalidRequest, None),
@@ -390,6 +404,7 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
         401 => (K::Authentication, None),
         403 => (K::Forbidden, None),
         429 => (K::RateLimited, Some(HINT_RATE)),
+        402 => (K::Forbidden, Some(HINT_PAYMENT)),
         400 => (K::InvalidRequest, None),
         _ => (K::Other, None),
     }

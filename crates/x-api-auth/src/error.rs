@@ -241,6 +241,7 @@ impl Error {
                     ("x_code", api.x_code.map(|c| Number(c.into()))),
                     ("error", api.error.as_deref().map(Text)),
                     ("problem_type", api.problem_type.as_deref().map(Text)),
+                    ("reason", api.reason.as_deref().map(Text)),
                     ("api_message", Some(Text(&api.api_message))),
                     ("kind", Some(Text(api.kind.as_str()))),
                     ("hint", api.hint.map(Text)),

@@ -32,6 +32,9 @@ fn rate_limited(shared: &Shared, mut response: Response) -> Response {
 fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) -> Response {
     if caller.is_ok() {
         shared.count(Counter::ApiRequests);
+        if let Some(refusal) = access_refusal(&shared.config.api_access) {
+            return rate_limited(shared, refusal);
+        }
     }
     if response.status() == StatusCode::UNAUTHORIZED {
         shared.count(Counter::ApiUnauthorized);
@@ -44,6 +47,41 @@ fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) 
         _ => response,
     };
     rate_limited(shared, response)
+}
+
+/// The refusal `api_access` sets up, in X's shapes (`None` for `ok`).
+fn access_refusal(api_access: &str) -> Option<Response> {
+    let forbidden = |reason: &str, detail: &str| {
+        json!({
+            "title": "Client Forbidden",
+            "detail": detail,
+            "reason": reason,
+            "registration_url": "https://developer.x.com/en/docs/projects/overview",
+            "type": "https://api.twitter.com/2/problems/client-forbidden",
+        })
+    };
+    let (status, body) = match api_access {
+        "client-not-enrolled" => (
+            StatusCode::FORBIDDEN,
+            forbidden(
+                "client-not-enrolled",
+                "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.",
+            ),
+        ),
+        "user-not-enrolled" => (
+            StatusCode::FORBIDDEN,
+            forbidden(
+                "user-not-enrolled",
+                "This request is billed to the authenticated user, who is not enrolled.",
+            ),
+        ),
+        "payment-required" => (
+            StatusCode::PAYMENT_REQUIRED,
+            json!({"title": "Payment Required", "detail": "Your account has no credits left for this request.", "type": "about:blank", "status": 402}),
+        ),
+        _ => return None,
+    };
+    Some((status, axum::Json(body)).into_response())
 }
 
 /// Who is calling an API endpoint.
