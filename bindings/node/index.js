@@ -64,6 +64,7 @@ const PARAMETERS = {
   authorize: 'credential request',
   basicAuthorization: 'id secret',
   checkStore: 'store profile',
+  cliMain: 'argv',
   crcResponseToken: 'consumerSecret crcToken',
   customStore: 'functions',
   openStore: 'url',

@@ -318,6 +318,12 @@ export declare function basicAuthorization(id: string, secret: string): string
  */
 export declare function checkStore(store: TokenStore, profile?: string | undefined | null): Promise<string | null>
 
+/**
+ * Runs the command line `argv` (the program name first) and returns its
+ * exit code. It blocks: it is the whole process of the `bin` entry.
+ */
+export declare function cliMain(argv: Array<string>): number
+
 /** The options of `new ConsumerKeys(...)`. */
 export interface ConsumerKeysOptions {
   /** API Key. */

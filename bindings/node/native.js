@@ -852,6 +852,7 @@ module.exports.XAuth = nativeBinding.XAuth
 module.exports.authorize = nativeBinding.authorize
 module.exports.basicAuthorization = nativeBinding.basicAuthorization
 module.exports.checkStore = nativeBinding.checkStore
+module.exports.cliMain = nativeBinding.cliMain
 module.exports.crcResponseToken = nativeBinding.crcResponseToken
 module.exports.customStore = nativeBinding.customStore
 module.exports.errorCodes = nativeBinding.errorCodes

@@ -203,3 +203,31 @@ test('PARAMETERS stays out of the public API: not enumerable, frozen', () => {
   assert.equal(Object.getOwnPropertyDescriptor(x, Symbol.for('x-api-auth.parameters')).enumerable, false)
   assert.ok(Object.isFrozen(PARAMETERS))
 })
+
+test('the command runs from the package and signs like it', () => {
+  const { spawnSync } = require('node:child_process')
+  const path = require('node:path')
+  const bin = path.join(__dirname, '..', 'bin', 'x-api-auth.js')
+  const r = {
+    url: 'https://api.x.com/1.1/statuses/update.json?include_entities=true',
+    status: 'Hello Ladies + Gentlemen, a signed OAuth request!',
+    consumerKey: 'xvz1evFS4wEEPTGEFPHBog',
+    consumerSecret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+    token: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb',
+    tokenSecret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+    nonce: 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg',
+    timestamp: 1318622958,
+  }
+  const args = ['sign', '--method', 'POST', '--url', r.url, '--form', `status=${r.status}`, '--consumer-key', r.consumerKey,
+    '--consumer-secret', r.consumerSecret, '--token', r.token, '--token-secret', r.tokenSecret, '--nonce', r.nonce, '--timestamp', String(r.timestamp)]
+  const signed = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
+  assert.equal(signed.status, 0, signed.stderr)
+  const oauth1 = new x.OAuth1({ consumerKey: r.consumerKey, consumerSecret: r.consumerSecret, token: r.token, tokenSecret: r.tokenSecret })
+  const expected = oauth1.authorizationHeader({ method: 'POST', url: r.url, form: { status: r.status }, nonce: r.nonce, timestamp: r.timestamp })
+  assert.equal(signed.stdout.trim(), expected)
+  assert.ok(expected.includes('oauth_signature="Ls93hJiZbQ3akF3HF3x1Bz8%2FzU4%3D"'))
+  const store = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'x-api-auth-bin-'))
+  const missing = spawnSync(process.execPath, [bin, 'apps', 'show'], { encoding: 'utf8', env: { X_API_AUTH_STORE: `file:${store}/s`, PATH: process.env.PATH } })
+  assert.equal(missing.status, 3)
+  assert.match(missing.stderr, /^error: .*apps add/)
+})

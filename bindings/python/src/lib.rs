@@ -3,6 +3,7 @@
 //! concept, the same files as the Node bindings (`bindings/node/src`).
 
 mod api;
+mod cli;
 mod credentials;
 mod errors;
 mod flows;
@@ -42,6 +43,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook::crc_response_token, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::verify_webhook_signature, m)?)?;
     m.add_function(wrap_pyfunction!(errors::parse_error, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     m.add("ERROR_CODES", x_api_auth::Error::CODES.to_vec())?;
     Ok(())
 }

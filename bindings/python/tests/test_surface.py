@@ -121,3 +121,39 @@ def test_a_rust_panic_is_an_internal_error_not_a_base_exception() -> None:
     assert caught.value.code == "X_INTERNAL" and isinstance(caught.value, Exception)
     with pytest.raises(KeyboardInterrupt):  # other BaseExceptions pass through
         x_api_auth._typed(lambda: (_ for _ in ()).throw(KeyboardInterrupt()))()
+
+
+REFERENCE = {
+    "url": "https://api.x.com/1.1/statuses/update.json?include_entities=true",
+    "status": "Hello Ladies + Gentlemen, a signed OAuth request!",
+    "consumer_key": "xvz1evFS4wEEPTGEFPHBog",
+    "consumer_secret": "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+    "token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+    "token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    "nonce": "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+    "timestamp": 1318622958,
+}
+
+
+def test_the_command_runs_from_the_package_and_signs_like_it(tmp_path: pathlib.Path) -> None:
+    import subprocess
+    import sys
+
+    r = REFERENCE
+    command = [sys.executable, "-m", "x_api_auth.cli", "sign", "--method", "POST", "--url", r["url"]]
+    command += ["--form", f"status={r['status']}", "--consumer-key", r["consumer_key"]]
+    command += ["--consumer-secret", r["consumer_secret"], "--token", r["token"]]
+    command += ["--token-secret", r["token_secret"]]
+    command += ["--nonce", r["nonce"], "--timestamp", str(r["timestamp"])]
+    signed = subprocess.run(command, capture_output=True, text=True, check=True)
+    oauth1 = x_api_auth.OAuth1(r["consumer_key"], r["consumer_secret"], r["token"], r["token_secret"])
+    expected = oauth1.authorization_header(
+        "POST", r["url"], form={"status": r["status"]}, nonce=r["nonce"], timestamp=r["timestamp"]
+    )
+    assert signed.stdout.strip() == expected
+    assert 'oauth_signature="Ls93hJiZbQ3akF3HF3x1Bz8%2FzU4%3D"' in expected
+    env = {"X_API_AUTH_STORE": f"file:{tmp_path / 'store'}", "PATH": "/usr/bin:/bin"}
+    missing = subprocess.run(
+        [sys.executable, "-m", "x_api_auth.cli", "apps", "show"], capture_output=True, text=True, env=env
+    )
+    assert missing.returncode == 3 and missing.stderr.startswith("error: ") and "apps add" in missing.stderr

@@ -98,7 +98,7 @@ async fn save_keys(ctx: &Context, args: KeysArgs, replace: bool) -> Result<(), E
     let existing = ctx.app()?;
     let has_app = existing.consumer.is_some() || existing.client.is_some();
     if replace && !has_app {
-        return Err(ctx.needs_app("app", "--consumer-key KEY"));
+        return Err(ctx.needs_app("app", "x-api-auth apps add --consumer-key KEY"));
     }
     if !replace && has_app {
         return Err(Error::invalid_input(
@@ -226,7 +226,7 @@ fn show(ctx: &Context) -> Result<(), Error> {
     let app = ctx.app()?;
     let users = users(ctx)?;
     if app.consumer.is_none() && app.client.is_none() && users.is_empty() {
-        return Err(ctx.needs_app("app", "--consumer-key KEY"));
+        return Err(ctx.needs_app("app", "x-api-auth apps add --consumer-key KEY"));
     }
     let document = json!({
         "profile": ctx.profile,
@@ -242,7 +242,7 @@ fn show(ctx: &Context) -> Result<(), Error> {
 fn remove(ctx: &Context) -> Result<(), Error> {
     let keys: Vec<RecordKey> = ctx.store.list(Some(&ctx.profile))?;
     if keys.is_empty() {
-        return Err(ctx.needs_app("app", "--consumer-key KEY"));
+        return Err(ctx.needs_app("app", "x-api-auth apps add --consumer-key KEY"));
     }
     for key in &keys {
         ctx.store.delete(key)?;

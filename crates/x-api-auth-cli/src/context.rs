@@ -93,15 +93,12 @@ impl Context {
         }
     }
 
-    /// A missing app key: a login-needed error that says what to run.
-    pub fn needs_app(&self, what: &str, flag: &str) -> Error {
-        Error::LoginRequired {
-            profile: self.profile.clone(),
-            user: "(app)".to_owned(),
-            reason: format!(
-                "profile {} has no {what}: run `x-api-auth apps add {flag}`",
-                self.profile
-            ),
+    /// Something the profile does not hold: `X_CONFIG` (exit code 3), saying
+    /// what to run.
+    pub fn needs_app(&self, what: &str, remedy: &str) -> Error {
+        Error::MissingConfig {
+            name: format!("the {what} of profile {} (run: {remedy})", self.profile),
+            reason: "is not stored",
         }
     }
 }

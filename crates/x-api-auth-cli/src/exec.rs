@@ -1,8 +1,6 @@
 //! `exec -- COMMAND`: runs a command with the profile's credentials in the
 //! `X_*` variables the libraries read, the OAuth 2.0 token fresh.
 
-use std::process::ExitCode;
-
 use x_api_auth::{Error, env_vars};
 use zeroize::Zeroizing;
 
@@ -12,7 +10,7 @@ use crate::context::Context;
 /// The variable of a fresh OAuth 2.0 user access token.
 const OAUTH2_ACCESS_TOKEN: &str = "X_OAUTH2_ACCESS_TOKEN";
 
-pub async fn run(ctx: &Context, args: ExecArgs) -> Result<ExitCode, Error> {
+pub async fn run(ctx: &Context, args: ExecArgs) -> Result<u8, Error> {
     let app = ctx.app()?;
     let mut vars: Vec<(&str, Zeroizing<String>)> = Vec::new();
     let mut set = |name, value: &str| vars.push((name, Zeroizing::new(value.to_owned())));
@@ -45,7 +43,7 @@ pub async fn run(ctx: &Context, args: ExecArgs) -> Result<ExitCode, Error> {
         }
     }
     if vars.is_empty() {
-        return Err(ctx.needs_app("credentials", "--consumer-key KEY"));
+        return Err(ctx.needs_app("credentials", "x-api-auth apps add --consumer-key KEY"));
     }
     let (program, rest) = args
         .command
@@ -59,7 +57,5 @@ pub async fn run(ctx: &Context, args: ExecArgs) -> Result<ExitCode, Error> {
     let status = command.status().map_err(|e| {
         Error::invalid_input("command", format!("cannot run {program:?}: {}", e.kind()))
     })?;
-    Ok(ExitCode::from(
-        status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1)),
-    ))
+    Ok(status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1)))
 }

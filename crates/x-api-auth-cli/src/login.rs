@@ -22,10 +22,9 @@ pub async fn run(ctx: &Context, command: LoginCommand) -> Result<(), Error> {
 }
 
 async fn app(ctx: &Context) -> Result<(), Error> {
-    let consumer = ctx
-        .app()?
-        .consumer
-        .ok_or_else(|| ctx.needs_app("API Key & Secret", "--consumer-key KEY"))?;
+    let consumer = ctx.app()?.consumer.ok_or_else(|| {
+        ctx.needs_app("API Key & Secret", "x-api-auth apps add --consumer-key KEY")
+    })?;
     let bearer = ctx.xauth.obtain_bearer(&consumer).await?;
     let shown = ctx.secret(bearer.secret());
     ctx.manager()?
@@ -112,10 +111,9 @@ async fn save(ctx: &Context, login: UserRecord) -> Result<UserRecord, Error> {
 }
 
 async fn oauth1(ctx: &Context, args: BrowserArgs) -> Result<(), Error> {
-    let consumer = ctx
-        .app()?
-        .consumer
-        .ok_or_else(|| ctx.needs_app("API Key & Secret", "--consumer-key KEY"))?;
+    let consumer = ctx.app()?.consumer.ok_or_else(|| {
+        ctx.needs_app("API Key & Secret", "x-api-auth apps add --consumer-key KEY")
+    })?;
     let x = &ctx.xauth;
     let (request_token, verifier) = if args.pin {
         let request_token = x.request_token(&consumer, "oob", None).await?;
@@ -177,7 +175,7 @@ async fn oauth2(ctx: &Context, args: Oauth2Args) -> Result<(), Error> {
     let client = ctx
         .app()?
         .client
-        .ok_or_else(|| ctx.needs_app("OAuth 2.0 client", "--client-id ID"))?;
+        .ok_or_else(|| ctx.needs_app("OAuth 2.0 client", "x-api-auth apps add --client-id ID"))?;
     let scopes: Vec<Scope> = args
         .scopes
         .split([',', ' '])

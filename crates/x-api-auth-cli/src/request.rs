@@ -29,10 +29,9 @@ async fn send(
                 .await
         }
         Some(Auth::Oauth1) => {
-            let consumer = ctx
-                .app()?
-                .consumer
-                .ok_or_else(|| ctx.needs_app("API Key & Secret", "--consumer-key KEY"))?;
+            let consumer = ctx.app()?.consumer.ok_or_else(|| {
+                ctx.needs_app("API Key & Secret", "x-api-auth apps add --consumer-key KEY")
+            })?;
             let user = ctx.user()?;
             let token = user.oauth1.ok_or_else(|| Error::LoginRequired {
                 profile: ctx.profile.clone(),

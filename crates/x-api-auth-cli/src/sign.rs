@@ -25,7 +25,7 @@ fn settings(ctx: &Context, args: &SignArgs) -> Result<OAuth1Settings, Error> {
         .ok_or_else(|| {
             ctx.needs_app(
                 "API Key",
-                "--consumer-key KEY (or pass --consumer-key, or set X_API_KEY)",
+                "x-api-auth apps add --consumer-key KEY, or pass --consumer-key, or set X_API_KEY",
             )
         })?;
     let consumer_secret = args
@@ -36,7 +36,7 @@ fn settings(ctx: &Context, args: &SignArgs) -> Result<OAuth1Settings, Error> {
         .ok_or_else(|| {
             ctx.needs_app(
                 "API Key Secret",
-                "--consumer-key KEY (or pass --consumer-secret, or set X_API_SECRET)",
+                "x-api-auth apps add --consumer-key KEY, or pass --consumer-secret, or set X_API_SECRET",
             )
         })?;
     let token = args

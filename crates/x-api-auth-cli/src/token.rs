@@ -20,7 +20,7 @@ pub async fn run(ctx: &Context, command: TokenCommand) -> Result<(), Error> {
             });
             if app.bearer.is_none() && user.is_none() {
                 return Err(
-                    ctx.needs_app("token", "… then `x-api-auth login app` or `login oauth2`")
+                    ctx.needs_app("token", "x-api-auth login app, or x-api-auth login oauth2")
                 );
             }
             let text = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -43,10 +43,9 @@ pub async fn run(ctx: &Context, command: TokenCommand) -> Result<(), Error> {
         }
         TokenCommand::Revoke => {
             let mut user = ctx.user()?;
-            let client = ctx
-                .app()?
-                .client
-                .ok_or_else(|| ctx.needs_app("OAuth 2.0 client", "--client-id ID"))?;
+            let client = ctx.app()?.client.ok_or_else(|| {
+                ctx.needs_app("OAuth 2.0 client", "x-api-auth apps add --client-id ID")
+            })?;
             let token = user
                 .oauth2
                 .take()
@@ -76,12 +75,12 @@ pub async fn run(ctx: &Context, command: TokenCommand) -> Result<(), Error> {
         }
         TokenCommand::Invalidate { app: true } => {
             let app = ctx.app()?;
-            let consumer = app
-                .consumer
-                .ok_or_else(|| ctx.needs_app("API Key & Secret", "--consumer-key KEY"))?;
+            let consumer = app.consumer.ok_or_else(|| {
+                ctx.needs_app("API Key & Secret", "x-api-auth apps add --consumer-key KEY")
+            })?;
             let bearer = app
                 .bearer
-                .ok_or_else(|| ctx.needs_app("bearer token", "… then `x-api-auth login app`"))?;
+                .ok_or_else(|| ctx.needs_app("bearer token", "x-api-auth login app"))?;
             ctx.xauth.invalidate_bearer(&consumer, &bearer).await?;
             ctx.manager()?.update_app(|app| app.bearer = None).await?;
             ctx.print(
@@ -90,10 +89,9 @@ pub async fn run(ctx: &Context, command: TokenCommand) -> Result<(), Error> {
             );
         }
         TokenCommand::Invalidate { app: false } => {
-            let consumer = ctx
-                .app()?
-                .consumer
-                .ok_or_else(|| ctx.needs_app("API Key & Secret", "--consumer-key KEY"))?;
+            let consumer = ctx.app()?.consumer.ok_or_else(|| {
+                ctx.needs_app("API Key & Secret", "x-api-auth apps add --consumer-key KEY")
+            })?;
             let mut user = ctx.user()?;
             let token = user.oauth1.take().ok_or_else(|| Error::LoginRequired {
                 profile: ctx.profile.clone(),

@@ -2,7 +2,6 @@
 //! real flows and a temporary store: no network, no credentials. One line
 //! per step: what it did and what came back.
 
-use std::process::ExitCode;
 use std::time::Duration;
 
 use x_api_auth::callback_server::{CallbackCheck, CallbackServer};
@@ -73,7 +72,7 @@ async fn username(x: &XAuth, credential: &Credential) -> Result<String, Error> {
     ))
 }
 
-pub async fn run(ctx: &Context) -> Result<ExitCode, Error> {
+pub async fn run(ctx: &Context) -> Result<u8, Error> {
     let mut steps = Steps::new(ctx);
     steps
         .run(
@@ -338,8 +337,8 @@ pub async fn run(ctx: &Context) -> Result<ExitCode, Error> {
 
     if steps.failed > 0 {
         println!("{} step(s) failed", steps.failed);
-        return Ok(ExitCode::from(1));
+        return Ok(1);
     }
     println!("every credential type worked against the sandbox, offline");
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

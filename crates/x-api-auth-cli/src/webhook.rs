@@ -21,7 +21,10 @@ fn consumer_secret(ctx: &Context) -> Result<ConsumerSecret, Error> {
         return Ok(ConsumerSecret::new(secret));
     }
     let consumer = ctx.app()?.consumer.ok_or_else(|| {
-        ctx.needs_app("API Key Secret", "--consumer-key KEY (or set X_API_SECRET)")
+        ctx.needs_app(
+            "API Key Secret",
+            "x-api-auth apps add --consumer-key KEY, or set X_API_SECRET",
+        )
     })?;
     Ok(consumer.secret().clone())
 }
