@@ -158,10 +158,5 @@ pub async fn run(ctx: &Context) -> Result<u8, Error> {
                 .await;
         }
     }
-    if steps.failed > 0 {
-        println!("{} check(s) failed: the line says what to do", steps.failed);
-        return Ok(1);
-    }
-    println!("every stored credential works");
-    Ok(0)
+    Ok(steps.finish("every stored credential works"))
 }

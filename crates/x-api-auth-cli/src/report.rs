@@ -4,13 +4,17 @@
 use std::future::Future;
 use std::io::IsTerminal;
 
+use serde_json::{Value, json};
 use x_api_auth::Error;
 
 use crate::context::Context;
 
-/// Prints each step's outcome and counts the failures.
+/// Prints each step's outcome (or, with --json, collects it for one
+/// document at the end) and counts the failures.
 pub struct Steps {
     colour: bool,
+    json: bool,
+    done: Vec<Value>,
     /// How many failed.
     pub failed: usize,
 }
@@ -19,6 +23,8 @@ impl Steps {
     pub fn new(ctx: &Context) -> Self {
         Self {
             colour: std::io::stdout().is_terminal() && !ctx.global.json,
+            json: ctx.global.json,
+            done: Vec::new(),
             failed: 0,
         }
     }
@@ -31,11 +37,38 @@ impl Steps {
                 ("FAIL", "31", e.to_string())
             }
         };
+        self.done
+            .push(json!({ "step": name, "ok": mark == "ok  ", "detail": line }));
+        if self.json {
+            return;
+        }
         if self.colour {
             println!("\x1b[{colour}m{mark}\x1b[0m {name}: {line}");
         } else {
             println!("{mark} {name}: {line}");
         }
+    }
+}
+
+impl Steps {
+    /// Prints a note (not with --json).
+    pub fn note(&self, text: &str) {
+        if !self.json {
+            println!("{text}");
+        }
+    }
+
+    /// Ends the report: the JSON document of every step with --json, else
+    /// `summary`; the exit code (1 when a step failed).
+    pub fn finish(self, summary: &str) -> u8 {
+        if self.json {
+            println!("{}", json!({ "steps": self.done, "failed": self.failed }));
+        } else if self.failed > 0 {
+            println!("{} failed: each line says what to do", self.failed);
+        } else {
+            println!("{summary}");
+        }
+        u8::from(self.failed > 0)
     }
 }
 

@@ -109,7 +109,7 @@ pub async fn run(ctx: &Context) -> Result<u8, Error> {
     let x = XAuth::with_base_urls(&base, &base, Duration::from_secs(10))?;
     let app = sandbox.config().apps[0].clone();
     let consumer = ConsumerKeys::new(&app.consumer_key, app.consumer_secret.as_str())?;
-    println!("     sandbox on {base}");
+    steps.note(&format!("     sandbox on {base}"));
 
     steps
         .run(
@@ -335,10 +335,5 @@ pub async fn run(ctx: &Context) -> Result<u8, Error> {
         })
         .await;
 
-    if steps.failed > 0 {
-        println!("{} step(s) failed", steps.failed);
-        return Ok(1);
-    }
-    println!("every credential type worked against the sandbox, offline");
-    Ok(0)
+    Ok(steps.finish("every credential type worked against the sandbox, offline"))
 }

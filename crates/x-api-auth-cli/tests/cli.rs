@@ -133,9 +133,20 @@ impl World {
         .await;
     }
 
+    /// No output showed the canary, nor a secret of the sandbox's app (its
+    /// API Key Secret and its owner's access token secret went in through
+    /// stdin or the store only).
     fn assert_no_canary(&self) {
+        let app = &self.sandbox.config().apps[0];
+        let secrets = [
+            app.consumer_secret.as_str(),
+            app.access_token_secret.as_str(),
+            "c4n4ry",
+        ];
         for output in self.outputs.lock().unwrap().iter() {
-            assert!(!output.contains("c4n4ry"), "a secret was shown: {output}");
+            for secret in secrets {
+                assert!(!output.contains(secret), "a secret was shown: {output}");
+            }
         }
     }
 }
@@ -216,6 +227,73 @@ async fn the_tour_walks_every_credential_type_offline() {
         out.contains("Ls93hJiZbQ3akF3HF3x1Bz8/zU4=") && out.contains("1 refresh counted"),
         "{out}"
     );
+    let document: serde_json::Value =
+        serde_json::from_str(&world.ok(&["tour", "--json"]).await).unwrap();
+    assert_eq!(
+        (
+            document["failed"].as_u64(),
+            document["steps"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(steps.len()))
+    );
+    world.assert_no_canary();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth2_login_without_a_browser_takes_the_pasted_redirect() {
+    let world = World::start("paste").await;
+    world.add_app().await;
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--no-browser",
+            "--callback",
+            "https://app.example/callback",
+        ])
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (url, mut stderr) = tokio::task::spawn_blocking(move || read_url(stderr))
+        .await
+        .unwrap();
+    let Consent::Redirect(location) = consent(&url, true, None).await.unwrap() else {
+        panic!("no redirect")
+    };
+    assert!(
+        location.starts_with("https://app.example/callback?"),
+        "{location}"
+    );
+    // (a CLI that stopped already is reported below, with its stderr)
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{location}\n").as_bytes());
+    let login = finish(child).await;
+    world.keep(&login);
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(login.status.success(), "{rest}");
+    assert!(world.ok(&["whoami"]).await.contains("@sandbox_user"));
+    world.assert_no_canary();
+}
+
+/// Reads a CLI's stderr up to the URL it prints; the URL and the rest.
+fn read_url(
+    mut stderr: BufReader<std::process::ChildStderr>,
+) -> (String, BufReader<std::process::ChildStderr>) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the CLI printed no URL"
+        );
+        if line.starts_with("http://") {
+            return (line.trim().to_owned(), stderr);
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -495,6 +573,7 @@ async fn oauth1_logins_with_a_pin_and_with_a_callback_and_the_app_bearer() {
         .await;
     assert!(found.contains(user.as_str()), "{found}");
     world.ok(&["token", "invalidate", "--app"]).await;
+    world.ok(&["doctor"]).await;
     world.assert_no_canary();
 }
 
@@ -861,4 +940,30 @@ async fn doctor_names_the_portal_step_for_enrollment_billing_and_read_only_apps(
         out.contains("access level is read") && out.contains("log in again"),
         "{out}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_command_serves_and_says_where() {
+    let world = World::start("sandbox").await;
+    let mut child = world.command(&["sandbox", "--port", "0"]).spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let base = info["base_url"].as_str().unwrap().to_owned();
+    let transport = ReqwestTransport::new(Duration::from_secs(10)).unwrap();
+    let answer = transport
+        .send(HttpRequest::new("GET", format!("{base}/2/users/me")))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.status, 401,
+        "the sandbox answers as X does without credentials"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    let e = world
+        .fails(&["sandbox", "--config", "/nonexistent.json"], "", 2)
+        .await;
+    assert!(e.contains("cannot read"), "{e}");
 }
