@@ -87,9 +87,9 @@ impl Context {
     /// Prints a result: the JSON document with --json, else `text`.
     pub fn print(&self, document: &Value, text: &str) {
         if self.global.json {
-            println!("{document}");
+            out!("{document}");
         } else if !text.is_empty() {
-            println!("{text}");
+            out!("{text}");
         }
     }
 
@@ -115,9 +115,9 @@ pub fn print_error(e: &Error, json: bool) {
                 ErrorField::Bool(b) => b.into(),
             };
         }
-        println!("{}", json!({ "error": error }));
+        out!("{}", json!({ "error": error }));
     }
-    eprintln!("error: {}", e.to_string().replace('\n', " "));
+    err!("error: {}", e.to_string().replace('\n', " "));
 }
 
 /// The CLI's own settings file: `$X_API_AUTH_CONFIG_DIR`, else

@@ -99,7 +99,7 @@ pub async fn run(ctx: &Context, from: ImportSource, file: Option<PathBuf>) -> Re
         }
     }
     for skip in &skipped {
-        eprintln!("skipped: {skip}");
+        err!("skipped: {skip}");
     }
     ctx.print(
         &json!({ "profile": ctx.profile, "imported": imported, "skipped": skipped }),

@@ -5,6 +5,23 @@
 //! Exit codes: 0 ok, 1 X (or the network) refused, 2 usage, 3 login
 //! needed, 4 store error.
 
+/// `println!` that does not panic when stdout is closed (`x-api-auth … |
+/// head`): the reader left, so the output is dropped.
+macro_rules! out {
+    ($($arg:tt)+) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)+);
+    }};
+}
+
+/// `eprintln!` that does not panic when stderr is closed.
+macro_rules! err {
+    ($($arg:tt)+) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)+);
+    }};
+}
+
 mod apps;
 mod cli;
 mod context;
@@ -47,7 +64,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            err!("error: cannot start the async runtime: {e}");
             return 1;
         }
     };

@@ -57,11 +57,11 @@ fn callback_url(ctx: &Context, args: &BrowserArgs) -> Result<String, Error> {
 /// always prints the URL on stderr.
 fn send_to_browser(url: &str, args: &BrowserArgs) {
     if args.no_browser {
-        eprintln!("Open this URL in a browser and approve:\n{url}");
+        err!("Open this URL in a browser and approve:\n{url}");
         return;
     }
     let opened = webbrowser::open(url).is_ok();
-    eprintln!(
+    err!(
         "{}\n{url}",
         if opened {
             "Approve in the browser that opened; if none did, open:"
@@ -117,7 +117,7 @@ async fn oauth1(ctx: &Context, args: BrowserArgs) -> Result<(), Error> {
     let x = &ctx.xauth;
     let (request_token, verifier) = if args.pin {
         let request_token = x.request_token(&consumer, "oob", None).await?;
-        eprintln!(
+        err!(
             "Open this URL, approve, and type the PIN X shows:\n{}",
             x.authorize_url(&request_token, false, None)
         );
@@ -128,7 +128,7 @@ async fn oauth1(ctx: &Context, args: BrowserArgs) -> Result<(), Error> {
         if args.no_browser {
             let request_token = x.request_token(&consumer, &callback, None).await?;
             send_to_browser(&x.authorize_url(&request_token, false, None), &args);
-            eprintln!("Then paste the URL the browser was sent to:");
+            err!("Then paste the URL the browser was sent to:");
             let pasted = read_line("redirect URL")?;
             let verifier = x_api_auth::oauth1::parse_callback(&pasted, &request_token.token)?;
             (request_token, verifier)
@@ -188,7 +188,7 @@ async fn oauth2(ctx: &Context, args: Oauth2Args) -> Result<(), Error> {
     let (pending, caught) = if browser.no_browser {
         let pending = x.start_authorization(&client, &callback, &scopes)?;
         send_to_browser(&pending.url, browser);
-        eprintln!("Then paste the URL the browser was sent to:");
+        err!("Then paste the URL the browser was sent to:");
         let pasted = read_line("redirect URL")?;
         (pending, pasted.to_string())
     } else {

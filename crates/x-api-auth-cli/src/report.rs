@@ -43,9 +43,9 @@ impl Steps {
             return;
         }
         if self.colour {
-            println!("\x1b[{colour}m{mark}\x1b[0m {name}: {line}");
+            out!("\x1b[{colour}m{mark}\x1b[0m {name}: {line}");
         } else {
-            println!("{mark} {name}: {line}");
+            out!("{mark} {name}: {line}");
         }
     }
 }
@@ -54,7 +54,7 @@ impl Steps {
     /// Prints a note (not with --json).
     pub fn note(&self, text: &str) {
         if !self.json {
-            println!("{text}");
+            out!("{text}");
         }
     }
 
@@ -62,11 +62,11 @@ impl Steps {
     /// `summary`; the exit code (1 when a step failed).
     pub fn finish(self, summary: &str) -> u8 {
         if self.json {
-            println!("{}", json!({ "steps": self.done, "failed": self.failed }));
+            out!("{}", json!({ "steps": self.done, "failed": self.failed }));
         } else if self.failed > 0 {
-            println!("{} failed: each line says what to do", self.failed);
+            out!("{} failed: each line says what to do", self.failed);
         } else {
-            println!("{summary}");
+            out!("{summary}");
         }
         u8::from(self.failed > 0)
     }

@@ -79,18 +79,20 @@ pub async fn run(ctx: &Context, args: RequestArgs) -> Result<(), Error> {
     if args.verbose {
         match &result {
             Ok(response) => {
-                eprintln!("HTTP {}", response.status);
+                err!("HTTP {}", response.status);
                 if let Some(limit) = &response.rate_limit {
-                    eprintln!(
+                    err!(
                         "rate limit: {}/{} left, resets at {}",
-                        limit.remaining, limit.limit, limit.reset_at
+                        limit.remaining,
+                        limit.limit,
+                        limit.reset_at
                     );
                 }
             }
             Err(Error::Api(api)) => {
-                eprintln!("HTTP {}", api.status);
+                err!("HTTP {}", api.status);
                 if let Some(hint) = api.hint {
-                    eprintln!("hint: {hint}");
+                    err!("hint: {hint}");
                 }
             }
             Err(_) => {}
@@ -106,12 +108,12 @@ fn print_body(ctx: &Context, body: &[u8]) {
     let text = String::from_utf8_lossy(body);
     match serde_json::from_slice::<Value>(body) {
         Ok(value) if std::io::stdout().is_terminal() && !ctx.global.json => {
-            println!(
+            out!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_else(|_| text.into_owned())
             );
         }
-        _ => println!("{text}"),
+        _ => out!("{text}"),
     }
 }
 
@@ -164,7 +166,7 @@ pub async fn sandbox(args: SandboxArgs) -> Result<(), Error> {
                 e.kind()
             ),
         })?;
-    println!("{}", sandbox.info());
+    out!("{}", sandbox.info());
     let _ = tokio::signal::ctrl_c().await;
     Ok(())
 }

@@ -123,7 +123,7 @@ pub fn run(ctx: &Context, args: SignArgs) -> Result<(), Error> {
                 " -H 'Content-Type: application/x-www-form-urlencoded' --data '{body}'"
             ));
         }
-        println!("{command}");
+        out!("{command}");
         return Ok(());
     }
     ctx.print(

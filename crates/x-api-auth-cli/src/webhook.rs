@@ -54,8 +54,8 @@ async fn serve(secret: &ConsumerSecret, port: u16) -> Result<(), Error> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::invalid_input("--port", e.to_string()))?;
-    eprintln!("answering CRC challenges and checking event signatures on http://{addr}");
-    println!("{}", json!({ "url": format!("http://{addr}") }));
+    err!("answering CRC challenges and checking event signatures on http://{addr}");
+    out!("{}", json!({ "url": format!("http://{addr}") }));
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -138,11 +138,11 @@ async fn handle(mut stream: TcpStream, secret: &ConsumerSecret) -> std::io::Resu
     let signature = header("x-twitter-webhooks-signature").unwrap_or_default();
     match verify_signature(secret, body, &signature) {
         Ok(()) => {
-            println!("{}", String::from_utf8_lossy(body));
+            out!("{}", String::from_utf8_lossy(body));
             reply(&mut stream, "200 OK", "{}").await
         }
         Err(e) => {
-            eprintln!("refused an event: {e}");
+            err!("refused an event: {e}");
             reply(
                 &mut stream,
                 "401 Unauthorized",

@@ -967,3 +967,20 @@ async fn the_sandbox_command_serves_and_says_where() {
         .await;
     assert!(e.contains("cannot read"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_into_a_closed_pipe_is_not_a_panic() {
+    let world = World::start("pipe").await;
+    let mut child = world.command(&["tour"]).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap(); // then `| head -1` closes
+    let output = finish(child).await;
+    assert!(first.starts_with("ok"), "{first}");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
