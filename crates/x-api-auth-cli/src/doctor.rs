@@ -10,14 +10,19 @@ use x_api_auth::{Body, Credential, Error, OAuth1, parse_http_date};
 
 use crate::apps::users;
 use crate::context::Context;
-use crate::report::{Steps, failure};
+use crate::report::{Failure, Steps, failure};
 
 /// How far this machine's clock may be from X's before OAuth 1.0a suffers
 /// (X allows a few minutes; past 30 s it is worth fixing).
 const CLOCK_TOLERANCE: i64 = 30;
 
 /// The error, with a remedy when `remedy` names one for its code.
-fn explain(e: Error, remedy: &str) -> Error {
+fn explain(e: Error, remedy: &str) -> Failure {
+    if e.code() == "X_REAUTHORIZE" {
+        return failure(format!(
+            "{e} → the refresh token is spent (X rotates it on every refresh: did another copy of the store use it?) or revoked: {remedy}"
+        ));
+    }
     match e.code() {
         "X_AUTHENTICATION"
         | "X_INVALID_TOKEN"
@@ -28,12 +33,12 @@ fn explain(e: Error, remedy: &str) -> Error {
         {
             failure(format!("{e} → {remedy}"))
         }
-        _ => e,
+        _ => e.into(),
     }
 }
 
 /// This machine's clock against the `Date` of X's answer.
-async fn clock(ctx: &Context) -> Result<String, Error> {
+async fn clock(ctx: &Context) -> Result<String, Failure> {
     let transport = ReqwestTransport::new(Duration::from_secs(10))?;
     let url = format!("{}/2/users/me", ctx.global.api_base.trim_end_matches('/'));
     let response = transport.send(HttpRequest::new("GET", url)).await?;

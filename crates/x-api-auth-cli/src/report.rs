@@ -29,12 +29,12 @@ impl Steps {
         }
     }
 
-    pub async fn run(&mut self, name: &str, step: impl Future<Output = Result<String, Error>>) {
+    pub async fn run(&mut self, name: &str, step: impl Future<Output = Result<String, Failure>>) {
         let (mark, colour, line) = match step.await {
             Ok(result) => ("ok  ", "32", result),
-            Err(e) => {
+            Err(Failure(why)) => {
                 self.failed += 1;
-                ("FAIL", "31", e.to_string())
+                ("FAIL", "31", why)
             }
         };
         self.done
@@ -72,10 +72,17 @@ impl Steps {
     }
 }
 
-/// A failed step's error.
-pub fn failure(reason: impl Into<String>) -> Error {
-    Error::Transport {
-        timeout: false,
-        reason: reason.into(),
+/// Why a step failed, as its line says it.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure(e.to_string())
     }
+}
+
+/// A failed step.
+pub fn failure(reason: impl Into<String>) -> Failure {
+    Failure(reason.into())
 }

@@ -16,7 +16,7 @@ use x_api_auth_sandbox::browser::{Consent, consent};
 use x_api_auth_sandbox::{Sandbox, SandboxConfig};
 
 use crate::context::Context;
-use crate::report::{Steps, failure};
+use crate::report::{Failure, Steps, failure};
 
 /// X's documented reference request and the signature X publishes for it.
 mod reference {
@@ -33,21 +33,19 @@ mod reference {
 
 /// The browser: follows the authorize URL on the sandbox, approves, and
 /// delivers the redirect to the callback server.
-async fn play_browser(authorize_url: String) -> Result<(), Error> {
+async fn play_browser(authorize_url: String) -> Result<(), Failure> {
     let Consent::Redirect(location) = consent(&authorize_url, true, None).await? else {
         return Err(failure(
             "the sandbox showed a PIN where a redirect was expected",
         ));
     };
     let transport = ReqwestTransport::new(Duration::from_secs(10))?;
-    transport
-        .send(HttpRequest::new("GET", location))
-        .await
-        .map(drop)
+    transport.send(HttpRequest::new("GET", location)).await?;
+    Ok(())
 }
 
 /// A PKCE login through the real loopback callback server.
-async fn pkce_login(x: &XAuth, client: &OAuth2Client) -> Result<OAuth2UserToken, Error> {
+async fn pkce_login(x: &XAuth, client: &OAuth2Client) -> Result<OAuth2UserToken, Failure> {
     let server = CallbackServer::bind("http://127.0.0.1:0/callback").await?;
     let scopes = [Scope::TWEET_READ, Scope::USERS_READ, Scope::OFFLINE_ACCESS];
     let pending = x.start_authorization(client, server.redirect_uri(), &scopes)?;
@@ -61,10 +59,10 @@ async fn pkce_login(x: &XAuth, client: &OAuth2Client) -> Result<OAuth2UserToken,
     browser
         .await
         .map_err(|_| failure("the browser stopped"))??;
-    x.finish_authorization(client, pending, &callback).await
+    Ok(x.finish_authorization(client, pending, &callback).await?)
 }
 
-async fn username(x: &XAuth, credential: &Credential) -> Result<String, Error> {
+async fn username(x: &XAuth, credential: &Credential) -> Result<String, Failure> {
     let me = x.users_me(credential).await?;
     Ok(format!(
         "@{}",
@@ -99,11 +97,9 @@ pub async fn run(ctx: &Context) -> Result<u8, Error> {
 
     let sandbox = Sandbox::start(SandboxConfig::default())
         .await
-        .map_err(|e| {
-            failure(format!(
-                "cannot start the sandbox on loopback: {}",
-                e.kind()
-            ))
+        .map_err(|e| Error::Transport {
+            timeout: false,
+            reason: format!("cannot start the sandbox on loopback: {}", e.kind()),
         })?;
     let base = sandbox.base_url();
     let x = XAuth::with_base_urls(&base, &base, Duration::from_secs(10))?;

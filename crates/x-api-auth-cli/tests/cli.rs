@@ -984,3 +984,76 @@ async fn output_into_a_closed_pipe_is_not_a_panic() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_spots_a_spent_refresh_token_and_a_client_type_mismatch() {
+    let world = World::start("doctor-oauth2").await;
+    world.add_app().await;
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--callback",
+            "http://127.0.0.1:0/callback",
+        ])
+        .spawn()
+        .unwrap();
+    play_browser(&mut child).await;
+    assert!(finish(child).await.status.success());
+    // Keep the record, refresh (X rotates the refresh token), put the old one back.
+    let users = world.dir.join("store/default/users");
+    let record = std::fs::read_dir(&users)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let before = std::fs::read(&record).unwrap();
+    world.ok(&["token", "refresh"]).await;
+    std::fs::write(&record, before).unwrap();
+    world.sandbox.advance_clock(Duration::from_secs(7_300));
+    let out = String::from_utf8_lossy(&world.run(&["doctor"], "").await.stdout).into_owned();
+    assert!(
+        out.contains("FAIL @sandbox_user, OAuth 2.0") && out.contains("refresh token is spent"),
+        "{out}"
+    );
+    assert!(out.contains("login oauth2"), "{out}");
+
+    let world = World::start("doctor-client").await;
+    world.add_app().await;
+    let confidential = [
+        "--client-id",
+        "sandbox-confidential-client",
+        "--client-secret",
+        "sandbox-client-secret",
+    ];
+    world
+        .ok(&[&["apps", "set-keys"][..], &confidential[..]].concat())
+        .await;
+    let mut child = world
+        .command(&[
+            "login",
+            "oauth2",
+            "--callback",
+            "http://127.0.0.1:0/callback",
+        ])
+        .spawn()
+        .unwrap();
+    play_browser(&mut child).await;
+    assert!(finish(child).await.status.success());
+    // The portal says "confidential"; the stored client lost its secret.
+    world
+        .ok(&[
+            "apps",
+            "set-keys",
+            "--client-id",
+            "sandbox-confidential-client",
+        ])
+        .await;
+    world.sandbox.advance_clock(Duration::from_secs(7_300));
+    let out = String::from_utf8_lossy(&world.run(&["doctor"], "").await.stdout).into_owned();
+    assert!(
+        out.contains("FAIL @sandbox_user, OAuth 2.0") && out.contains("Type of App"),
+        "{out}"
+    );
+}
