@@ -70,7 +70,7 @@ pub enum Command {
     #[command(subcommand)]
     Token(TokenCommand),
     /// Who the stored credential belongs to (GET /2/users/me).
-    #[command(after_help = "Example:\n  x-api-auth whoami --user @jack")]
+    #[command(after_help = "Example:\n  x-api-auth whoami --user @jack --auth oauth1")]
     Whoami(WhoamiArgs),
     /// Print the OAuth 1.0a Authorization header of a request.
     #[command(
@@ -92,6 +92,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  x-api-auth sandbox --port 8080")]
     Sandbox(SandboxArgs),
     /// Walk through every credential type against the sandbox, offline.
+    #[command(after_help = "Example:\n  x-api-auth tour")]
     Tour,
     /// Why does X refuse me? One call per stored credential, one line each
     /// with what to do.
@@ -122,10 +123,13 @@ pub enum AppsCommand {
     )]
     SetKeys(KeysArgs),
     /// List the profiles of the store.
+    #[command(after_help = "Example:\n  x-api-auth apps list --json")]
     List,
     /// Show the profile's app and users (secrets redacted unless --show-secrets).
+    #[command(after_help = "Example:\n  x-api-auth apps show --profile bot")]
     Show,
     /// Remove the profile: its app and every user.
+    #[command(after_help = "Example:\n  x-api-auth apps remove --profile old-bot")]
     Remove,
     /// Bring credentials in from twurl, xurl or a .env file.
     #[command(
@@ -189,6 +193,7 @@ pub struct KeysArgs {
 #[derive(Debug, Subcommand)]
 pub enum LoginCommand {
     /// Obtain and keep the app's bearer token (app-only).
+    #[command(after_help = "Example:\n  x-api-auth login app --profile bot")]
     App,
     /// Log a user in with OAuth 1.0a (3-legged; --pin for the PIN flow).
     #[command(after_help = "Examples:\n  x-api-auth login oauth1\n  x-api-auth login oauth1 --pin")]
@@ -232,12 +237,18 @@ pub struct Oauth2Args {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Show the stored tokens of the user (and the app's bearer).
+    #[command(after_help = "Example:\n  x-api-auth token show --user @jack --json")]
     Show,
     /// Refresh the user's OAuth 2.0 token now (X rotates the refresh token).
+    #[command(after_help = "Example:\n  x-api-auth token refresh --user @jack")]
     Refresh,
     /// Revoke the user's OAuth 2.0 token at X and forget it.
+    #[command(after_help = "Example:\n  x-api-auth token revoke --user @jack")]
     Revoke,
     /// Invalidate the app's bearer token (--app) or the user's OAuth 1.0a token at X, and forget it.
+    #[command(
+        after_help = "Examples:\n  x-api-auth token invalidate --app\n  x-api-auth token invalidate --user @jack"
+    )]
     Invalidate {
         /// The app's bearer token instead of the user's OAuth 1.0a token.
         #[arg(long)]

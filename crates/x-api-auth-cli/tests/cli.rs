@@ -1057,3 +1057,46 @@ async fn doctor_spots_a_spent_refresh_token_and_a_client_type_mismatch() {
         "{out}"
     );
 }
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let leaves = [
+        "apps add",
+        "apps set-keys",
+        "apps list",
+        "apps show",
+        "apps remove",
+        "apps use",
+        "apps import",
+        "login app",
+        "login oauth1",
+        "login oauth2",
+        "token show",
+        "token refresh",
+        "token revoke",
+        "token invalidate",
+        "whoami",
+        "sign",
+        "request",
+        "exec",
+        "webhook crc",
+        "webhook serve",
+        "sandbox",
+        "tour",
+        "doctor",
+        "completions",
+    ];
+    for leaf in leaves {
+        let mut args: Vec<&str> = leaf.split(' ').collect();
+        args.push("--help");
+        let output = Command::new(env!("CARGO_BIN_EXE_x-api-auth"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && help.contains("Example"),
+            "{leaf}: {help}"
+        );
+    }
+}
