@@ -14,6 +14,7 @@ export {
   AccessTokenResponse,
   ApiResponse,
   BearerToken,
+  CallbackServer,
   ConsumerKeys,
   OAuth2Client,
   OAuth2UserToken,

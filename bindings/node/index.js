@@ -41,6 +41,9 @@ const PARAMETERS = {
   'TokenManager#send': 'user method path options',
   'TokenManager#saveLogin': 'userId oauth2 oauth1 screenName accessLevel',
   'TokenManager#setAppKeys': 'consumer client',
+  'CallbackServer.bind': 'redirectUri',
+  'CallbackServer#wait': 'pending timeout',
+  'CallbackServer#waitForRequestToken': 'requestToken timeout',
   'TokenStore#list': 'profile',
   'TokenStore#exportRecord': 'profile userId includeSecrets',
   'TokenStore#importRecord': 'profile document',
@@ -293,6 +296,7 @@ const ApiResponse = facade(native.ApiResponse, ['status', 'rateLimit'])
 const Sandbox = facade(native.Sandbox, ['baseUrl'])
 const TokenStore = facade(native.TokenStore, ['location'])
 const TokenManager = facade(native.TokenManager, ['profile'])
+const CallbackServer = facade(native.CallbackServer, ['redirectUri'])
 
 /** `base` with the value of every `oauth_verifier` (the PIN) replaced by `[redacted]`, as the core masks it in errors. */
 function withoutVerifier(base) {
@@ -451,6 +455,7 @@ module.exports = {
   AccessTokenResponse,
   ApiResponse,
   BearerToken,
+  CallbackServer,
   ConsumerKeys,
   ErrorCodes,
   OAuth1,

@@ -61,6 +61,30 @@ export declare class BearerToken {
   equals(other: BearerToken): boolean
 }
 
+/**
+ * Listens on the registered loopback callback URL until one login comes
+ * back.
+ */
+export declare class CallbackServer {
+  /**
+   * Listens on `redirectUri` (http:// on 127.0.0.1, [::1] or localhost;
+   * port 0 picks a free one).
+   */
+  static bind(redirectUri: string): Promise<CallbackServer>
+  /** The callback URL, its port filled in. */
+  get redirectUri(): string
+  /**
+   * Waits for the OAuth 2.0 callback of `pending` (its state checked);
+   * resolves to the callback URL for `finishAuthorization`.
+   */
+  wait(pending: PendingAuthorization, timeout?: number | undefined | null): Promise<string>
+  /**
+   * Waits for the OAuth 1.0a callback of `requestToken`; resolves to the
+   * callback URL for `parseCallback`.
+   */
+  waitForRequestToken(requestToken: RequestToken, timeout?: number | undefined | null): Promise<string>
+}
+
 /** API Key & Secret. */
 export declare class ConsumerKeys {
   /** Consumer keys from explicit values. */

@@ -839,6 +839,7 @@ module.exports.AccessToken = nativeBinding.AccessToken
 module.exports.AccessTokenResponse = nativeBinding.AccessTokenResponse
 module.exports.ApiResponse = nativeBinding.ApiResponse
 module.exports.BearerToken = nativeBinding.BearerToken
+module.exports.CallbackServer = nativeBinding.CallbackServer
 module.exports.ConsumerKeys = nativeBinding.ConsumerKeys
 module.exports.OAuth1 = nativeBinding.OAuth1
 module.exports.OAuth2Client = nativeBinding.OAuth2Client

@@ -8,6 +8,7 @@
 #![allow(missing_docs)] // napi-derive generates undocumented items
 
 pub mod api;
+pub mod callback_server;
 pub mod cli;
 pub mod credentials;
 pub mod errors;

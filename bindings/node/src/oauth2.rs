@@ -10,6 +10,15 @@ use crate::errors::{core, js_error};
 pub struct PendingAuthorization(pub(crate) Option<x_api_auth::PendingAuthorization>);
 
 impl PendingAuthorization {
+    /// The state the callback must carry, while the authorization is not
+    /// finished.
+    pub fn state(&self) -> Result<x_api_auth::State> {
+        self.0
+            .as_ref()
+            .map(|p| p.state.clone())
+            .ok_or_else(|| js_error(x_api_auth::oauth2::PendingAuthorization::already_finished()))
+    }
+
     /// The authorization, once: finishing it consumes it.
     pub fn take(&mut self) -> Result<x_api_auth::PendingAuthorization> {
         self.0

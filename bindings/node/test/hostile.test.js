@@ -349,11 +349,16 @@ async function setUp(x, tmp) {
   const apiResponse = await xauth.send(owner, 'POST', '/2/echo', { json: { a: 1 } })
   const sandbox = x.Sandbox.start()
   const stubFetch = async () => new Response('{}', { status: 200 })
+  // A callback server that caught its login already (a silent one, after 1 s):
+  // later calls convert their arguments, then refuse, instead of waiting.
+  const callbackServer = await x.CallbackServer.bind('http://127.0.0.1:0/callback')
+  await callbackServer.wait(xauth.startAuthorization(client, CALLBACK, ['tweet.read']), 1).catch(() => {})
   const receivers = {
     AccessToken: accessToken,
     AccessTokenResponse: accessTokenResponse,
     ApiResponse: apiResponse,
     BearerToken: bearer,
+    CallbackServer: callbackServer,
     ConsumerKeys: consumer,
     OAuth1: owner,
     OAuth2Client: client,
@@ -397,6 +402,9 @@ async function setUp(x, tmp) {
     'XAuth#usersMe': () => [bearer],
     'XAuth#userByUsername': () => [bearer, 'X'],
     'PendingAuthorization.fromCompact': () => [pending.toCompact()],
+    'CallbackServer.bind': () => ['http://127.0.0.1:0/callback'],
+    'CallbackServer#wait': () => [pending, 1],
+    'CallbackServer#waitForRequestToken': () => [requestToken, 1],
     'Sandbox.start': () => [JSON.stringify({ access_token_lifetime_secs: 60 })],
     'Sandbox#advanceClock': () => [1],
     'TokenStore#list': () => ['fuzz'],

@@ -3,6 +3,7 @@
 //! concept, the same files as the Node bindings (`bindings/node/src`).
 
 mod api;
+mod callback_server;
 mod cli;
 mod credentials;
 mod errors;
@@ -33,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sandbox::Sandbox>()?;
     m.add_class::<tokens::TokenStore>()?;
     m.add_class::<tokens::TokenManager>()?;
+    m.add_class::<callback_server::CallbackServer>()?;
     m.add_function(wrap_pyfunction!(tokens::open_store, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::custom_store, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::check_store, m)?)?;

@@ -21,6 +21,20 @@ impl PendingAuthorization {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The state the callback must carry, while the authorization is not
+    /// finished.
+    pub fn state(&self, py: Python<'_>) -> PyResult<x_api_auth::State> {
+        self.slot()
+            .as_ref()
+            .map(|p| p.state.clone())
+            .ok_or_else(|| {
+                to_py_err(
+                    py,
+                    x_api_auth::oauth2::PendingAuthorization::already_finished(),
+                )
+            })
+    }
+
     /// The authorization, once: finishing it consumes it.
     pub fn take(&self, py: Python<'_>) -> PyResult<x_api_auth::PendingAuthorization> {
         self.slot().take().ok_or_else(|| {

@@ -350,6 +350,7 @@ class World:
     granted: Any
     pending: Any
     pending_callback: str
+    callback: Any
     compact: str
     response: Any
     signed: Any
@@ -393,6 +394,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             granted=x.access_token(consumer, request_token, verifier),
             pending=pending,
             pending_callback=approve_consent(f"{pending.url}&sandbox_user=1001"),
+            callback=used_callback_server(pending),
             compact=pending.to_compact(),
             response=x.send(oauth1, "GET", "/2/echo?q=1"),
             signed=oauth1.sign("GET", "https://api.x.com/2/users/me"),
@@ -402,6 +404,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             hostile_manager=x_api_auth.TokenManager(x, custom, "hostile"),
             document=store.export_record("hostile", "1001", include_secrets=True) or "",
         )
+
+
+def used_callback_server(pending: Any) -> Any:
+    """A callback server that caught its login already (a silent one, after 1 s): every
+    later call converts its arguments, then refuses, instead of waiting for a browser."""
+    server = x_api_auth.CallbackServer("http://127.0.0.1:0/callback")
+    with pytest.raises(x_api_auth.errors.TransportError):
+        server.wait(pending, timeout=1)
+    return server
 
 
 def run_async(twin: Callable[..., Any]) -> Callable[..., Any]:
@@ -470,6 +481,7 @@ def targets(w: World) -> list[Target]:
             ("secret", b"{}", public.crc_response_token("secret", "{}")),
         ),
         Target("AccessToken", public.AccessToken, ("1-token", "secret")),
+        Target("CallbackServer", public.CallbackServer, ("http://127.0.0.1:0/callback",), examples=10),
         Target("BearerToken", public.BearerToken, ("bearer",)),
         Target("ConsumerKeys", public.ConsumerKeys, ("key", "secret")),
         Target(
@@ -508,6 +520,10 @@ def targets(w: World) -> list[Target]:
         *methods(w.bearer, {"secret": NONE, "authorization_header": NONE}),
         *methods(w.request_token, {"secret": NONE}),
         *methods(w.pending, {"to_compact": NONE}),
+        *methods(
+            w.callback,
+            {"wait": ((w.pending, 1.0), {}), "wait_for_request_token": ((w.request_token, 1.0), {})},
+        ),
         *methods(w.response, {"text": NONE, "json": NONE}),
         *methods(w.oauth1, {"authorization_header": signing, "sign": signing}),
         *methods(

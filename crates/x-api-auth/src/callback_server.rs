@@ -160,6 +160,32 @@ impl CallbackServer {
             })
     }
 
+    /// [`CallbackServer::wait`] with the timeout in seconds, as another
+    /// language gives it: from 1 to 86,400, else `X_INVALID_INPUT`.
+    pub async fn wait_secs(self, check: CallbackCheck<'_>, seconds: f64) -> Result<String> {
+        if !(1.0..=86_400.0).contains(&seconds) {
+            return Err(Error::invalid_input(
+                "timeout",
+                "must be 1 to 86400 seconds",
+            ));
+        }
+        self.wait(check, Duration::from_secs_f64(seconds)).await
+    }
+
+    /// The error for waiting twice on one server (the bindings hold it in a
+    /// slot that the first wait empties): it catches one login.
+    ///
+    /// ```
+    /// let e = x_api_auth::callback_server::CallbackServer::already_used();
+    /// assert_eq!(e.code(), "X_INVALID_INPUT");
+    /// ```
+    pub fn already_used() -> Error {
+        Error::invalid_input(
+            "callback server",
+            "already caught its login: bind a new one for the next login",
+        )
+    }
+
     /// Answers one connection: `None` when it was not the callback.
     async fn answer(
         &self,

@@ -27,6 +27,7 @@ __all__ = [
     "AccessTokenResponse",
     "ApiResponse",
     "BearerToken",
+    "CallbackServer",
     "ConsumerKeys",
     "OAuth1",
     "OAuth2Client",
@@ -154,6 +155,8 @@ def _async_twin(name: str) -> Callable[..., Any]:
 
 
 _NETWORK_METHODS = (
+    "wait",
+    "wait_for_request_token",
     "bearer",
     "refresh_after_unauthorized",
     "save_login",
@@ -181,6 +184,7 @@ OAuth1 = _facade(_native.OAuth1)
 XAuth = _facade(_native.XAuth, _async_twins(_native.XAuth))
 TokenManager = _facade(_native.TokenManager, _async_twins(_native.TokenManager))
 TokenStore = _facade(_native.TokenStore)
+CallbackServer = _facade(_native.CallbackServer, _async_twins(_native.CallbackServer))
 PendingAuthorization = _facade(_native.PendingAuthorization)
 ApiResponse = _facade(_native.ApiResponse)
 SignedRequest = _facade(_native.SignedRequest)

@@ -7,6 +7,7 @@ from x_api_auth._native import AccessToken as AccessToken
 from x_api_auth._native import AccessTokenResponse as AccessTokenResponse
 from x_api_auth._native import ApiResponse as ApiResponse
 from x_api_auth._native import BearerToken as BearerToken
+from x_api_auth._native import CallbackServer as _NativeCallbackServer
 from x_api_auth._native import ConsumerKeys as ConsumerKeys
 from x_api_auth._native import OAuth1 as OAuth1
 from x_api_auth._native import OAuth2Client as OAuth2Client
@@ -36,6 +37,7 @@ __all__ = [
     "AccessTokenResponse",
     "ApiResponse",
     "BearerToken",
+    "CallbackServer",
     "ConsumerKeys",
     "OAuth1",
     "OAuth2Client",
@@ -120,3 +122,9 @@ class TokenManager(_NativeTokenManager):
     async def set_app_keys_async(
         self, *, consumer: ConsumerKeys | None = None, client: OAuth2Client | None = None
     ) -> int: ...
+
+class CallbackServer(_NativeCallbackServer):
+    async def wait_async(self, pending: PendingAuthorization, timeout: float = 300.0) -> str: ...
+    async def wait_for_request_token_async(
+        self, request_token: RequestToken, timeout: float = 300.0
+    ) -> str: ...
