@@ -67,7 +67,7 @@ export declare class BearerToken {
  */
 export declare class CallbackServer {
   /**
-   * Listens on `redirectUri` (http:// on 127.0.0.1, [::1] or localhost;
+   * Listens on `redirectUri` (http:// on 127.0.0.1, `[::1]` or localhost;
    * port 0 picks a free one).
    */
   static bind(redirectUri: string): Promise<CallbackServer>

@@ -32,7 +32,7 @@ impl CallbackServer {
 
 #[napi]
 impl CallbackServer {
-    /// Listens on `redirectUri` (http:// on 127.0.0.1, [::1] or localhost;
+    /// Listens on `redirectUri` (http:// on 127.0.0.1, `[::1]` or localhost;
     /// port 0 picks a free one).
     #[napi(ts_return_type = "Promise<CallbackServer>", catch_unwind)]
     pub fn bind(redirect_uri: String) -> AsyncTask<Job<CallbackServer>> {
