@@ -79,7 +79,7 @@ pub enum Command {
     Sign(SignArgs),
     /// Send an authorised request to X and print the body.
     #[command(
-        after_help = "Examples:\n  x-api-auth request GET /2/users/me\n  x-api-auth request POST /2/tweets --json '{\"text\":\"hello\"}'"
+        after_help = "Examples:\n  x-api-auth request GET /2/users/me -H 'Accept-Language: en'\n  x-api-auth request POST /2/tweets --json-body '{\"text\":\"hello\"}'"
     )]
     Request(RequestArgs),
     /// Run a command with the profile's credentials in X_* variables.
@@ -335,6 +335,9 @@ pub struct RequestArgs {
     /// A JSON body.
     #[arg(long = "json-body", value_name = "JSON")]
     pub json_body: Option<String>,
+    /// An extra header, "Name: value" (repeat for several).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
     /// The credential (default: the user's OAuth 2.0 token, else OAuth 1.0a).
     #[arg(long, value_enum)]
     pub auth: Option<Auth>,

@@ -19,13 +19,14 @@ async fn send(
     method: &str,
     path: &str,
     body: &Body,
+    headers: &[(String, String)],
 ) -> Result<ApiResponse, Error> {
     let manager = ctx.manager()?;
     match auth {
         Some(Auth::App) => {
             let bearer = manager.bearer().await?;
             ctx.xauth
-                .send(&Credential::Bearer(bearer), method, path, body)
+                .send_with_headers(&Credential::Bearer(bearer), method, path, body, headers)
                 .await
         }
         Some(Auth::Oauth1) => {
@@ -40,7 +41,7 @@ async fn send(
             })?;
             let signer = OAuth1::new(consumer).with_token(token);
             ctx.xauth
-                .send(&Credential::OAuth1(signer), method, path, body)
+                .send_with_headers(&Credential::OAuth1(signer), method, path, body, headers)
                 .await
         }
         Some(Auth::Oauth2) | None => {
@@ -52,7 +53,9 @@ async fn send(
                     reason: "has no OAuth 2.0 token: run `x-api-auth login oauth2`".to_owned(),
                 });
             }
-            manager.send(Some(&user.user_id), method, path, body).await
+            manager
+                .send_with_headers(Some(&user.user_id), method, path, body, headers)
+                .await
         }
     }
 }
@@ -75,7 +78,14 @@ fn body(args: &RequestArgs) -> Result<Body, Error> {
 pub async fn run(ctx: &Context, args: RequestArgs) -> Result<(), Error> {
     let body = body(&args)?;
     let method = args.method.to_ascii_uppercase();
-    let result = send(ctx, args.auth, &method, &args.path, &body).await;
+    let mut headers = Vec::new();
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| Error::invalid_input("--header", "must be \"Name: value\""))?;
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    let result = send(ctx, args.auth, &method, &args.path, &body, &headers).await;
     if args.verbose {
         match &result {
             Ok(response) => {
@@ -124,7 +134,7 @@ pub async fn whoami(ctx: &Context, args: WhoamiArgs) -> Result<(), Error> {
             "an app's bearer token has no user: whoami takes --auth oauth1 or oauth2",
         ));
     }
-    let response = send(ctx, args.auth, "GET", "/2/users/me", &Body::Empty).await?;
+    let response = send(ctx, args.auth, "GET", "/2/users/me", &Body::Empty, &[]).await?;
     let me = response.json()?;
     let (id, username) = (
         me["data"]["id"].as_str().unwrap_or("?"),

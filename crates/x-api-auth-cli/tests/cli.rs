@@ -428,6 +428,38 @@ async fn an_oauth2_login_through_the_browser_then_requests_refresh_exec_and_revo
     assert!(world.ok(&["whoami"]).await.contains("@sandbox_user"));
     let body = world.ok(&["request", "GET", "/2/users/me"]).await;
     assert!(body.contains("sandbox_user"), "{body}");
+    let echoed = world
+        .ok(&[
+            "request",
+            "POST",
+            "/2/echo",
+            "-H",
+            "X-Trace: abc123",
+            "--json-body",
+            "{\"a\":1}",
+        ])
+        .await;
+    assert!(
+        echoed.contains("\"x-trace\",\"abc123\"") && echoed.contains("\"json\":{\"a\":1}"),
+        "{echoed}"
+    );
+    assert!(
+        echoed.contains("x-api-auth/") && echoed.contains("(cli)"),
+        "the User-Agent names the CLI: {echoed}"
+    );
+    world
+        .fails(
+            &[
+                "request",
+                "GET",
+                "/2/users/me",
+                "-H",
+                "Authorization: Bearer x",
+            ],
+            "",
+            2,
+        )
+        .await;
     let shown = world.ok(&["token", "show", "--json"]).await;
     assert!(
         shown.contains("tweet.read") && shown.contains("[redacted]"),

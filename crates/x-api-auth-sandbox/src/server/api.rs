@@ -256,6 +256,11 @@ pub(super) async fn echo(
         "json": json_body,
         "content_type": content_type,
         "body_bytes": body.len(),
+        "headers": headers
+            .iter()
+            .filter(|(name, _)| *name != header::AUTHORIZATION)
+            .map(|(name, value)| json!([name.as_str(), value.to_str().unwrap_or("")]))
+            .collect::<Vec<_>>(),
     }))
     .into_response();
     finish(&shared, &caller, response)

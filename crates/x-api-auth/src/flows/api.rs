@@ -11,6 +11,35 @@ use crate::error::{Error, Result};
 use crate::http_date::parse_http_date;
 use crate::transport::{API_RESPONSE_LIMIT, HttpRequest};
 
+/// Headers the request sets itself: a caller's would clash with them.
+const OWN_HEADERS: [&str; 5] = [
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "user-agent",
+];
+
+fn check_extra_headers(headers: &[(String, String)]) -> Result<()> {
+    for (name, value) in headers {
+        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(token) {
+            return Err(Error::invalid_input(
+                "header",
+                "names are letters, digits and !#$%&'*+-.^_`|~",
+            ));
+        }
+        if OWN_HEADERS.iter().any(|own| own.eq_ignore_ascii_case(name)) {
+            return Err(Error::invalid_input(
+                "header",
+                format!("{name} is set by x-api-auth itself: leave it out"),
+            ));
+        }
+        crate::error::check_header_safe("header", value)?;
+    }
+    Ok(())
+}
+
 /// The outcome of one attempt of [`XAuth::send`].
 enum Attempt {
     Done(ApiResponse),
@@ -31,7 +60,34 @@ impl XAuth {
         path: &str,
         body: &Body,
     ) -> Result<ApiResponse> {
-        match self.send_once(credential, method, path, body).await? {
+        self.send_with_headers(credential, method, path, body, &[])
+            .await
+    }
+
+    /// [`XAuth::send`] with extra request headers (`accept`, `x-…`): names
+    /// of token characters, values without control characters; the ones
+    /// the request itself sets (`authorization`, `content-type`,
+    /// `content-length`, `host`, `user-agent`) are refused.
+    ///
+    /// ```no_run
+    /// # async fn demo(x: x_api_auth::XAuth, user: x_api_auth::Credential) -> x_api_auth::Result<()> {
+    /// let headers = [("accept-language".to_owned(), "en".to_owned())];
+    /// x.send_with_headers(&user, "GET", "/2/users/me", &x_api_auth::Body::Empty, &headers).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_with_headers(
+        &self,
+        credential: &Credential,
+        method: &str,
+        path: &str,
+        body: &Body,
+        headers: &[(String, String)],
+    ) -> Result<ApiResponse> {
+        check_extra_headers(headers)?;
+        match self
+            .send_once(credential, method, path, body, headers)
+            .await?
+        {
             Attempt::Done(response) => Ok(response),
             Attempt::Skewed {
                 server_time: Some(server),
@@ -40,7 +96,10 @@ impl XAuth {
                 let offset = i64::try_from(server).unwrap_or(i64::MAX)
                     - i64::try_from(self.clock.unix_seconds()).unwrap_or(i64::MAX);
                 self.clock_offset.store(offset, Ordering::Relaxed);
-                match self.send_once(credential, method, path, body).await? {
+                match self
+                    .send_once(credential, method, path, body, headers)
+                    .await?
+                {
                     Attempt::Done(response) => Ok(response),
                     Attempt::Skewed { error, .. } => Err(error.into()),
                 }
@@ -55,6 +114,7 @@ impl XAuth {
         method: &str,
         path: &str,
         body: &Body,
+        headers: &[(String, String)],
     ) -> Result<Attempt> {
         let url = self.api_url(path);
         let method = method.to_ascii_uppercase();
@@ -71,6 +131,9 @@ impl XAuth {
             .response_limit(API_RESPONSE_LIMIT);
         if let Some(content_type) = content_type {
             request = request.body(content_type, bytes);
+        }
+        for (name, value) in headers {
+            request = request.header(name.to_ascii_lowercase(), value.as_str());
         }
         let mut response = self.transmit(request).await?;
         let rate_limit = RateLimit::from_response(&response);

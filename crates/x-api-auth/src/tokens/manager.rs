@@ -471,6 +471,19 @@ impl TokenManager {
         path: &str,
         body: &Body,
     ) -> Result<ApiResponse> {
+        self.send_with_headers(user, method, path, body, &[]).await
+    }
+
+    /// [`TokenManager::send`] with extra request headers (see
+    /// [`XAuth::send_with_headers`]).
+    pub async fn send_with_headers(
+        &self,
+        user: Option<&str>,
+        method: &str,
+        path: &str,
+        body: &Body,
+        headers: &[(String, String)],
+    ) -> Result<ApiResponse> {
         let x = self.xauth();
         let token = match self.fresh_token(user) {
             Some(token) => token,
@@ -492,7 +505,7 @@ impl TokenManager {
                             .ok_or_else(|| self.missing_keys())?;
                         let signer = OAuth1::new(consumer).with_token(access);
                         return x
-                            .send(&signer.into(), method, path, body)
+                            .send_with_headers(&signer.into(), method, path, body, headers)
                             .await
                             .map_err(|e| self.named(e));
                     }
@@ -504,10 +517,13 @@ impl TokenManager {
                 }
             }
         };
-        match x.send(&token.clone().into(), method, path, body).await {
+        match x
+            .send_with_headers(&token.clone().into(), method, path, body, headers)
+            .await
+        {
             Err(Error::Api(api)) if api.status == 401 => {
                 let fresh = self.refresh_after_unauthorized(user, &token).await?;
-                x.send(&fresh.into(), method, path, body)
+                x.send_with_headers(&fresh.into(), method, path, body, headers)
                     .await
                     .map_err(|e| self.named(e))
             }

@@ -22,6 +22,7 @@
 #[cfg(feature = "reqwest")]
 mod reqwest;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -43,7 +44,7 @@ pub struct HttpRequest {
     /// The absolute URL, query included.
     pub url: String,
     /// Header names (lower case) and values.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(Cow<'static, str>, String)>,
     /// The body (empty for none).
     pub body: Vec<u8>,
     /// The most bytes of response body to read: a longer body is refused
@@ -97,14 +98,15 @@ impl HttpRequest {
     }
 
     /// Adds a header.
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    pub fn header(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
     /// Sets the body and its `content-type`.
     pub fn body(mut self, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        self.headers.push(("content-type", content_type.to_owned()));
+        self.headers
+            .push(("content-type".into(), content_type.to_owned()));
         self.body = body.into();
         self
     }
@@ -112,7 +114,7 @@ impl HttpRequest {
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_ref()).collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)

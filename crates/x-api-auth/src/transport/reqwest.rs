@@ -62,7 +62,7 @@ impl Transport for ReqwestTransport {
             })?;
             let mut builder = self.client.request(method, request.url.as_str());
             for (name, value) in &request.headers {
-                builder = builder.header(*name, value.as_str());
+                builder = builder.header(name.as_ref(), value.as_str());
             }
             let mut response = builder
                 .body(std::mem::take(&mut request.body))

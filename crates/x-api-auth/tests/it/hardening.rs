@@ -176,9 +176,12 @@ async fn regression_a_body_past_the_limit_is_refused_even_from_a_transport_that_
     assert!(e.to_string().contains("longer than 65536 bytes"), "{e}");
 }
 
+/// The headers of one request.
+type Headers = Vec<(std::borrow::Cow<'static, str>, String)>;
+
 /// A transport that keeps the headers of the requests it is given.
 #[derive(Debug, Default)]
-struct Recorder(std::sync::Mutex<Vec<Vec<(&'static str, String)>>>);
+struct Recorder(std::sync::Mutex<Vec<Headers>>);
 
 impl Transport for Recorder {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {

@@ -7,7 +7,12 @@ use x_api_auth::transport::{HttpRequest, HttpResponse, Transport, TransportFutur
 use x_api_auth::{ConsumerKeys, XAuth};
 
 /// Method, URL, headers and body of a request sent.
-type Seen = (String, String, Vec<(&'static str, String)>, Vec<u8>);
+type Seen = (
+    String,
+    String,
+    Vec<(std::borrow::Cow<'static, str>, String)>,
+    Vec<u8>,
+);
 
 #[derive(Debug, Default)]
 struct Recording {
@@ -52,11 +57,11 @@ async fn obtain_bearer_over_a_custom_transport() {
         ("POST", "https://api.example/oauth2/token")
     );
     assert!(headers.contains(&(
-        "authorization",
+        "authorization".into(),
         "Basic eHZ6MWV2RlM0d0VFUFRHRUZQSEJvZzpMOHFxOVBaeVJnNmllS0dFS2hab2xHQzB2SldMdzhpRUo4OERSZHlPZw==".to_owned()
     )));
     assert!(headers.contains(&(
-        "content-type",
+        "content-type".into(),
         "application/x-www-form-urlencoded".to_owned()
     )));
     assert_eq!(body.as_slice(), b"grant_type=client_credentials");
