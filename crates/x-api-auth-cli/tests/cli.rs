@@ -834,8 +834,8 @@ async fn credentials_come_in_from_twurl_xurl_and_dotenv_and_work() {
     assert!(e.contains("cannot read"), "{e}");
 }
 
-/// Logs the default user in with OAuth 2.0 and OAuth 1.0a (PIN).
-async fn log_in_both_ways(world: &World) {
+/// Logs the default user in with OAuth 2.0 through the loopback server.
+async fn log_in_through_the_browser(world: &World) {
     let mut child = world
         .command(&[
             "login",
@@ -847,6 +847,10 @@ async fn log_in_both_ways(world: &World) {
         .unwrap();
     play_browser(&mut child).await;
     assert!(finish(child).await.status.success());
+}
+
+/// Logs the default user in with OAuth 1.0a and the PIN the consent page shows.
+async fn log_in_with_a_pin(world: &World) {
     let mut child = world
         .command(&["login", "oauth1", "--pin"])
         .spawn()
@@ -861,6 +865,12 @@ async fn log_in_both_ways(world: &World) {
         .write_all(format!("{pin}\n").as_bytes())
         .unwrap();
     assert!(finish(child).await.status.success());
+}
+
+/// Logs the default user in with OAuth 2.0 and OAuth 1.0a (PIN).
+async fn log_in_both_ways(world: &World) {
+    log_in_through_the_browser(world).await;
+    log_in_with_a_pin(world).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -929,20 +939,7 @@ async fn doctor_names_the_portal_step_for_enrollment_billing_and_read_only_apps(
         };
         let world = World::start_with(api_access, config).await;
         world.add_app().await;
-        let mut child = world
-            .command(&["login", "oauth1", "--pin"])
-            .spawn()
-            .unwrap();
-        let Consent::Pin(pin) = play_browser(&mut child).await else {
-            panic!("no PIN page")
-        };
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{pin}\n").as_bytes())
-            .unwrap();
-        assert!(finish(child).await.status.success());
+        log_in_with_a_pin(&world).await;
         let out = String::from_utf8_lossy(&world.run(&["doctor"], "").await.stdout).into_owned();
         assert!(
             out.contains("FAIL @sandbox_user, OAuth 1.0a") && out.contains(expected),
@@ -953,20 +950,7 @@ async fn doctor_names_the_portal_step_for_enrollment_billing_and_read_only_apps(
     config.apps[0].access_level = "read".to_owned();
     let world = World::start_with("read-only", config).await;
     world.add_app().await;
-    let mut child = world
-        .command(&["login", "oauth1", "--pin"])
-        .spawn()
-        .unwrap();
-    let Consent::Pin(pin) = play_browser(&mut child).await else {
-        panic!("no PIN page")
-    };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pin}\n").as_bytes())
-        .unwrap();
-    assert!(finish(child).await.status.success());
+    log_in_with_a_pin(&world).await;
     let out = world.ok(&["doctor"]).await;
     assert!(
         out.contains("access level is read") && out.contains("log in again"),
@@ -1021,17 +1005,7 @@ async fn output_into_a_closed_pipe_is_not_a_panic() {
 async fn doctor_spots_a_spent_refresh_token_and_a_client_type_mismatch() {
     let world = World::start("doctor-oauth2").await;
     world.add_app().await;
-    let mut child = world
-        .command(&[
-            "login",
-            "oauth2",
-            "--callback",
-            "http://127.0.0.1:0/callback",
-        ])
-        .spawn()
-        .unwrap();
-    play_browser(&mut child).await;
-    assert!(finish(child).await.status.success());
+    log_in_through_the_browser(&world).await;
     // Keep the record, refresh (X rotates the refresh token), put the old one back.
     let users = world.dir.join("store/default/users");
     let record = std::fs::read_dir(&users)
@@ -1062,17 +1036,7 @@ async fn doctor_spots_a_spent_refresh_token_and_a_client_type_mismatch() {
     world
         .ok(&[&["apps", "set-keys"][..], &confidential[..]].concat())
         .await;
-    let mut child = world
-        .command(&[
-            "login",
-            "oauth2",
-            "--callback",
-            "http://127.0.0.1:0/callback",
-        ])
-        .spawn()
-        .unwrap();
-    play_browser(&mut child).await;
-    assert!(finish(child).await.status.success());
+    log_in_through_the_browser(&world).await;
     // The portal says "confidential"; the stored client lost its secret.
     world
         .ok(&[
