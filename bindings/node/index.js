@@ -9,7 +9,7 @@
  * JSON.stringify or toString.
  */
 const { inspect } = require('node:util')
-const native = require('./native.js')
+const native = require('./binding.js').loadNative()
 
 const MARKER = '\u0000x-api-auth:'
 /** napi-rs's statuses for an argument of the wrong type (`StringExpected`, `InvalidArg`, ...). */

@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<credentials::ConsumerKeys>()?;
     m.add_class::<credentials::AccessToken>()?;
     m.add_class::<credentials::OAuth2Client>()?;

@@ -1,30 +1,4 @@
-//! # x-api-auth
-//!
-//! Authentication for the X (Twitter) API v2: every credential X hands out
-//! and every scheme that uses it, correct against X's published vectors, with
-//! secrets that never leak.
-//!
-//! - [`ConsumerKeys`] (API Key & Secret) and [`AccessToken`] (Access Token &
-//!   Secret) sign OAuth 1.0a requests with [`OAuth1`]; [`oauth1`] has the
-//!   pure parts of the 3-legged flow.
-//! - [`OAuth2Client`] (Client ID & Secret) runs Authorization Code with PKCE;
-//!   [`oauth2`] builds the authorize URL and every token request and parses
-//!   the responses into [`OAuth2UserToken`] or [`BearerToken`].
-//! - [`webhook`] answers CRC challenges and verifies event signatures.
-//! - [`ApiError`] turns each of X's error shapes into one typed error with a
-//!   hint.
-//!
-//! ```
-//! use x_api_auth::{AccessToken, ConsumerKeys, OAuth1, SignableRequest};
-//! let oauth1 = OAuth1::new(ConsumerKeys::new("xvz1evFS4wEEPTGEFPHBog", "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw")?)
-//!     .with_token(AccessToken::new(
-//!         "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
-//!         "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
-//!     )?);
-//! let header = oauth1.authorization_header(&SignableRequest::new("GET", "https://api.x.com/2/users/me"))?;
-//! assert!(header.starts_with("OAuth "));
-//! # Ok::<(), x_api_auth::Error>(())
-//! ```
+#![doc = include_str!("guide.md")]
 
 // The modules are layers; README.md ("Architecture") lists them in order
 // with one line each, and scripts/check-architecture checks that no module

@@ -22,6 +22,9 @@ from typing import Any, Callable, TypeVar
 from x_api_auth import _native
 from x_api_auth.errors import InternalError, InvalidInputError, InvalidTypeError, XAuthError
 
+#: The package's version (the Rust core's, which the wheel is built from).
+__version__: str = _native.__version__
+
 __all__ = [
     "AccessToken",
     "AccessTokenResponse",

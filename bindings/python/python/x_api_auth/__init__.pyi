@@ -32,6 +32,8 @@ from x_api_auth._native import pkce_challenge as pkce_challenge
 from x_api_auth._native import verify_webhook_signature as verify_webhook_signature
 from x_api_auth.errors import XAuthError as XAuthError
 
+__version__: str
+
 __all__ = [
     "AccessToken",
     "AccessTokenResponse",

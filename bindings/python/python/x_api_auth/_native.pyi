@@ -5,7 +5,10 @@ from typing import Any, Union, final
 
 from typing_extensions import disjoint_base
 
+__version__: str
+
 __all__ = [
+    "__version__",
     "ERROR_CODES",
     "AccessToken",
     "AccessTokenResponse",
