@@ -52,7 +52,8 @@ def _all_of(path: pathlib.Path) -> set[str]:
 
 def test_stub_and_package_export_the_same_names() -> None:
     assert _all_of(PACKAGE / "__init__.pyi") == _all_of(PACKAGE / "__init__.py") == set(x_api_auth.__all__)
-    assert _all_of(PACKAGE / "_native.pyi") == {n for n in dir(_native) if not n.startswith("_")} | {"__version__"}
+    public = {n for n in dir(_native) if not n.startswith("_")}
+    assert _all_of(PACKAGE / "_native.pyi") == public | {"__version__"}
 
 
 def test_constructors_show_their_native_arguments() -> None:
