@@ -36,12 +36,31 @@ export type {
   XAuthOptions,
 } from './native'
 
-/** Form body parameters: an object, `[key, value]` pairs, URLSearchParams, or an encoded form. */
-export type Form = Record<string, string> | Array<[string, string]> | string[][] | URLSearchParams | string
+/** One value of a form: text, a number (as `String()` writes it), or UTF-8 bytes. */
+export type FormScalar = string | number | bigint | Uint8Array
+/** A form's value: a scalar, or an array of them (the key repeats, once per item). */
+export type FormValue = FormScalar | readonly FormScalar[]
+/**
+ * Form body parameters: a plain object, URLSearchParams, a Map, `[key, value]`
+ * pairs (as `JSON.parse` gives them), or an encoded form string. A boolean,
+ * null, undefined or a nested object is refused with X_INVALID_INPUT.
+ */
+export type Form =
+  | { readonly [key: string]: FormValue }
+  | URLSearchParams
+  | ReadonlyMap<string, FormValue>
+  | ReadonlyArray<readonly [string, FormValue]>
+  | string[][]
+  | string
 
-/** A request to sign. */
+/** A request to sign (`form` and `formBody` exclude each other). */
 export interface SignRequest extends Omit<native.SignOptions, 'form'> {
   form?: Form
+}
+
+/** An outgoing request for `authorize`: `body` as sent (text or bytes), or a form. */
+export interface AuthorizeRequest extends Omit<native.AuthorizeOptions, 'body'> {
+  body?: string | ArrayBufferView | ArrayBuffer | Form
 }
 
 /** An OAuth 1.0a signer. */
@@ -72,6 +91,12 @@ export type ErrorCode =
   | 'X_REAUTHORIZE'
   | 'X_RATE_LIMITED'
   | 'X_FORBIDDEN'
+  | 'X_UNSUPPORTED_AUTHENTICATION'
+  | 'X_MISSING_SCOPE'
+  | 'X_OAUTH1_PERMISSIONS'
+  | 'X_CLIENT_NOT_ENROLLED'
+  | 'X_USER_NOT_ENROLLED'
+  | 'X_PAYMENT_REQUIRED'
   | 'X_UNAUTHORIZED_CLIENT'
   | 'X_INVALID_REQUEST'
   | 'X_API_ERROR'
@@ -96,11 +121,15 @@ export declare class XAuthError extends Error {
   error?: string
   /** The v2 problem type (its last path segment). */
   problemType?: string
+  /** The problem's reason (`client-not-enrolled`, `user-not-enrolled`, ...). */
+  reason?: string
   /** X's own message. */
   apiMessage?: string
   kind?: string
   /** What to do about it. */
   hint?: string
+  /** For X_MISSING_SCOPE: the scopes the token lacks, space-separated. */
+  scope?: string
   /** For a rejected OAuth 1.0a request: the base string that was signed. */
   baseString?: string
   /** When the rate limit resets (Unix seconds). */
@@ -177,9 +206,16 @@ export type AuthorizedFetch = (input: string | URL | Request, init?: RequestInit
 export declare function authorizedFetch(auth: native.OAuth1 | native.BearerToken | TokenManager, options?: AuthorizedFetchOptions | null): AuthorizedFetch
 
 /** The `Authorization` header for a request any HTTP client is about to send (form bodies signed, JSON never). */
-export declare function authorize(credential: Credential, request: native.AuthorizeOptions): string
+export declare function authorize(credential: Credential, request: AuthorizeRequest): string
 export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
 export declare function verifyWebhookSignature(consumerSecret: string, body: Buffer, signature: string): void
 export declare function percentEncode(value: string): string
 export declare function basicAuthorization(id: string, secret: string): string
 export declare function pkceChallenge(verifier: string, method?: string | undefined | null): string
+/**
+ * Calls `handler` with each event of the core at `level` (`debug` unless given) or above, on the event loop:
+ * each request, OAuth 1.0a base string (no key, secret or signature) and response at `debug`, refreshes at
+ * `info`, a refused refresh at `warn`. `null` stops it. `DEBUG=x-api-auth` prints them to stderr.
+ */
+export declare function forwardLogs(handler: ((event: native.LogEvent) => void) | null, level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | null): void
+export type LogEvent = native.LogEvent

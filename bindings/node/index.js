@@ -33,6 +33,8 @@ const PARAMETERS = {
   'PendingAuthorization.fromCompact': 'compact',
   'Sandbox.start': 'configJson',
   'Sandbox#advanceClock': 'seconds',
+  'Sandbox.approve': 'authorizeUrl user',
+  'Sandbox.deny': 'authorizeUrl',
   'new TokenManager': 'xauth options',
   'TokenManager.withStore': 'xauth store options',
   'TokenManager#freshToken': 'user',
@@ -70,11 +72,48 @@ const PARAMETERS = {
   cliMain: 'argv',
   crcResponseToken: 'consumerSecret crcToken',
   customStore: 'functions',
+  forwardLogs: 'handler level',
   openStore: 'url',
   parseError: 'status body',
   percentEncode: 'value',
   pkceChallenge: 'verifier method',
   verifyWebhookSignature: 'consumerSecret body signature',
+}
+
+/**
+ * The options objects of the native calls: the parameter's position, whether
+ * it may be left out, and the fields it holds (those of its interface in
+ * native.d.ts, checked by test/surface.test.js), for the error when something
+ * else is passed (`new OAuth1('key', 'secret')`).
+ */
+const OPTIONS = {
+  'new AccessToken': [0, false, 'AccessTokenOptions', '{ token, secret }'],
+  'new ConsumerKeys': [0, false, 'ConsumerKeysOptions', '{ key, secret }'],
+  'new OAuth1': [0, false, 'OAuth1Options', '{ consumerKey, consumerSecret, token, tokenSecret, signatureMethod, realm, includeVersion }'],
+  'new OAuth2Client': [0, false, 'OAuth2ClientOptions', '{ clientId, clientSecret }'],
+  'new OAuth2UserToken': [0, false, 'OAuth2UserTokenOptions', '{ accessToken, refreshToken, expiresAt, scopes }'],
+  'new XAuth': [0, true, 'XAuthOptions', '{ apiBase, webBase, timeout, userAgent, ... }'],
+  'new TokenManager': [1, true, 'TokenManagerOptions', '{ store, profile, refreshMargin, onChange }'],
+  'TokenManager.withStore': [2, true, 'TokenManagerOptions', '{ profile, refreshMargin, onChange }'],
+  'OAuth1#sign': [0, false, 'SignOptions', '{ method, url, form, formBody, nonce, timestamp, callback, verifier }'],
+  'OAuth1#authorizationHeader': [0, false, 'SignOptions', '{ method, url, form, formBody, nonce, timestamp, callback, verifier }'],
+  'XAuth#send': [3, true, 'SendOptions', '{ form, json }'],
+  'TokenManager#send': [3, true, 'SendOptions', '{ form, json }'],
+  authorize: [1, false, 'AuthorizeOptions', '{ method, url, contentType, body }'],
+}
+
+/** An XAuthError when the options object of call `name` is something else (a string, a number, an array). */
+function checkOptions(name, args) {
+  const expected = OPTIONS[name]
+  if (!expected) return
+  const [index, optional, , shape] = expected
+  const value = args[index]
+  if (optional && (value === undefined || value === null)) return
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return
+  const field = PARAMETERS[name]?.split(' ')[index]
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+  const what = name.startsWith('new ') ? name : `${name}()`
+  throw new XAuthError(`invalid ${field}: ${what} expects an options object ${shape}, got ${got}`, { code: 'X_INVALID_INPUT', field })
 }
 
 /** Every error thrown by x-api-auth. Switch on `err.code`. */
@@ -178,6 +217,7 @@ function guarded(fn, name) {
   return function guardedCall(...args) {
     let result
     try {
+      checkOptions(name, args)
       result = fn.apply(this, args)
     } catch (error) {
       throw toXAuthError(error, args, parameters)
@@ -202,6 +242,7 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
     [className]: class extends NativeClass {
       constructor(...args) {
         try {
+          checkOptions(`new ${className}`, args)
           super(...adaptConstructor(args))
         } catch (error) {
           if (/contains no `constructor`/.test(error?.message)) {
@@ -251,9 +292,27 @@ function facade(NativeClass, show, adaptConstructor = (args) => args) {
   return Facade
 }
 
-/** Options whose `form` is URLSearchParams get it as the encoded form the native module takes. */
-function withEncodedForm(options) {
-  return options?.form instanceof URLSearchParams ? { ...options, form: options.form.toString() } : options
+/**
+ * A form as the native module reads it: URLSearchParams and a Map become
+ * their [key, value] entries (a plain object, an array of pairs and anything
+ * else go as they are: the core's one conversion accepts or refuses them).
+ */
+function formOf(form) {
+  return form instanceof URLSearchParams || form instanceof Map ? Array.from(form) : form
+}
+
+/** `options` with its `key` (a form) as the native module reads it. */
+function withForm(options, key = 'form') {
+  if (options === null || typeof options !== 'object') return options
+  const form = options[key]
+  const read = formOf(form)
+  return read === form ? options : { ...options, [key]: read }
+}
+
+/** A body for `authorize`: bytes of any ArrayBuffer view or an ArrayBuffer as a Buffer, a form as `formOf` makes it. */
+function bodyOf(body) {
+  if (body instanceof ArrayBuffer || (ArrayBuffer.isView(body) && !(body instanceof Uint8Array))) return bytes(body, 'body')
+  return formOf(body)
 }
 
 /** JSON has no BigInt (JSON.stringify throws), and napi would send one as a number or as a string: refused. */
@@ -324,7 +383,8 @@ for (const name of ['sign', 'authorizationHeader']) {
   const shown = name === 'sign' ? redactedSigned : (header) => header
   Object.defineProperty(OAuth1.prototype, name, {
     value: guarded(function sign(request) {
-      return shown(signWith.call(this, withEncodedForm(request)))
+      checkOptions(`OAuth1#${name}`, [request])
+      return shown(signWith.call(this, withForm(request)))
     }),
     writable: true,
     configurable: true,
@@ -336,8 +396,9 @@ for (const Class of [XAuth, TokenManager]) {
   Object.defineProperty(Class.prototype, 'send', {
     /** Sends an authorised request; `form` is signed with OAuth 1.0a, `json` never is. */
     value: guarded(function send(who, method, path, options) {
+      checkOptions(`${Class.name}#send`, [who, method, path, options])
       if (options?.json !== undefined) refuseBigInt(options.json)
-      return nativeSend.call(this, who, method, path, withEncodedForm(options))
+      return nativeSend.call(this, who, method, path, withForm(options))
     }),
     writable: true,
     configurable: true,
@@ -384,8 +445,18 @@ function parseError(status, body) {
 }
 
 const functions = Object.fromEntries(
-  ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge'].map((name) => [name, guarded(native[name], name)]),
+  ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge', 'forwardLogs'].map((name) => [name, guarded(native[name], name)]),
 )
+// DEBUG=x-api-auth (the `debug` package's convention) prints the core's debug events to stderr.
+if (/(^|[\s,])x-api-auth(:\*)?($|[\s,])/.test(process.env.DEBUG ?? '')) {
+  functions.forwardLogs((event) => process.stderr.write(`x-api-auth ${event.level} ${event.message}\n`), 'debug')
+}
+const nativeAuthorize = functions.authorize
+/** The `Authorization` header for a request any HTTP client is about to send; `body` as sent (a string or bytes) or a form. */
+functions.authorize = guarded(function authorize(credential, request) {
+  checkOptions('authorize', [credential, request])
+  return nativeAuthorize(credential, request?.body === undefined ? request : { ...request, body: bodyOf(request.body) })
+})
 
 /**
  * A `fetch` that authorises every request with `auth`: an OAuth1 signer (form
@@ -421,15 +492,16 @@ function authorizedFetch(auth, options) {
     } catch (error) {
       throw error instanceof TypeError ? invalid('headers', error.message) : error
     }
-    let body = init?.body
-    if (body instanceof URLSearchParams) {
-      // what fetch itself would send for URLSearchParams
-      if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
-      body = body.toString()
+    const body = init?.body
+    if (body instanceof URLSearchParams && !headers.has('content-type')) {
+      // what fetch itself sends with URLSearchParams
+      headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
     }
     const contentType = headers.get('content-type') ?? undefined
-    const textBody = typeof body === 'string' ? body : undefined
-    const authorization = functions.authorize(credential, { method, url, contentType, body: textBody })
+    // What the signature may cover: text, bytes, or URLSearchParams (a form, encoded as fetch
+    // encodes it); a Blob, FormData or a stream is never a form body that could be signed.
+    const readable = typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body)
+    const authorization = functions.authorize(credential, { method, url, contentType, body: readable ? body : undefined })
     try {
       headers.set('authorization', authorization)
     } catch (error) {
@@ -473,6 +545,8 @@ module.exports = {
   ...functions,
 }
 
-// The parameter names of the native calls, for the test that checks them
-// against native.d.ts (test/surface.test.js); not enumerable, not API.
+// The parameter names and options objects of the native calls, for the tests
+// that check them against native.d.ts (test/surface.test.js,
+// test/inputs.test.js); not enumerable, not API.
 Object.defineProperty(module.exports, Symbol.for('x-api-auth.parameters'), { value: Object.freeze(PARAMETERS) })
+Object.defineProperty(module.exports, Symbol.for('x-api-auth.options'), { value: Object.freeze(OPTIONS) })

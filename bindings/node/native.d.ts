@@ -188,6 +188,18 @@ export declare class Sandbox {
    * tokens after 7200 s.
    */
   advanceClock(seconds: number): boolean
+  /**
+   * Approves the consent page at `authorizeUrl` (OAuth 2.0 or 1.0a) as
+   * `user` (an id or username; the first user when absent), as a browser
+   * would: resolves to what the browser gets, the callback URL to pass to
+   * `finishAuthorization` / `parseCallback` (or the PIN, for `oob`).
+   */
+  static approve(authorizeUrl: string, user?: string | undefined | null): Promise<string>
+  /**
+   * Denies the consent page at `authorizeUrl`: resolves to the callback
+   * URL carrying the denial.
+   */
+  static deny(authorizeUrl: string): Promise<string>
   /** Stops the server. */
   stop(): void
 }
@@ -285,7 +297,7 @@ export declare class XAuth {
   /** Invalidates the app's bearer token. */
   invalidateBearer(consumer: ConsumerKeys, bearer: BearerToken): Promise<void>
   /** Starts an Authorization Code with PKCE authorization. */
-  startAuthorization(client: OAuth2Client, redirectUri: string, scopes: Array<string>): PendingAuthorization
+  startAuthorization(client: OAuth2Client, redirectUri: string, scopes: string | string[]): PendingAuthorization
   /** Finishes it: checks the state and exchanges the code. */
   finishAuthorization(client: OAuth2Client, pending: PendingAuthorization, callback: string): Promise<OAuth2UserToken>
   /** Refreshes a user token (X rotates the refresh token: store the result). */
@@ -329,8 +341,12 @@ export interface AuthorizeOptions {
   url: string
   /** The `Content-Type` header, if any. */
   contentType?: string
-  /** The body as text, if it is text. */
-  body?: string
+  /**
+   * The body as it will be sent (a string or bytes), or a form (an
+   * object, URLSearchParams, a Map, [key, value] pairs: encoded as the
+   * core encodes forms, with a form's content type).
+   */
+  body?: unknown
 }
 
 /** The `Basic …` header for an id and a secret (RFC 6749 §2.3.1). */
@@ -400,6 +416,25 @@ export interface CustomStoreOptions {
 /** Every stable error code (`X_CONFIG`, `X_INVALID_INPUT`, ...). */
 export declare function errorCodes(): Array<string>
 
+/**
+ * Calls `handler` with each event of the core at `level` (`debug` unless
+ * given) or above, on the event loop: each request, OAuth 1.0a base string
+ * (no key, secret or signature) and response at `debug`, refreshes at
+ * `info`. `null` stops it. `DEBUG=x-api-auth` prints them to stderr.
+ */
+export declare function forwardLogs(handler?: ((event: LogEvent) => void) | null, level?: string | undefined | null): void
+
+/**
+ * One event of the core: `level` (`trace`, `debug`, `info`, `warn`,
+ * `error`) and `message` (its fields as `name=value`).
+ */
+export interface LogEvent {
+  /** `trace`, `debug`, `info`, `warn` or `error`. */
+  level: string
+  /** The message, then the event's fields as `name=value`. */
+  message: string
+}
+
 /** The options of `new OAuth1(...)`. */
 export interface OAuth1Options {
   /** API Key. */
@@ -434,8 +469,12 @@ export interface OAuth2UserTokenOptions {
   refreshToken?: string
   /** Expiry, Unix seconds. */
   expiresAt?: number
-  /** Granted scopes. */
-  scopes?: Array<string>
+  /**
+   * The scopes X granted: an array or one space-separated string, kept
+   * as X names them (not checked: X may grant scopes newer than this
+   * release).
+   */
+  scopes?: string | string[]
 }
 
 /**
@@ -476,8 +515,11 @@ export interface RecordAddress {
 
 /** The body of an API request. */
 export interface SendOptions {
-  /** Form body parameters (signed by OAuth 1.0a). */
-  form?: Record<string, string> | Array<[string, string]> | string[][] | string
+  /**
+   * Form body parameters (signed by OAuth 1.0a): what `OAuth1#sign`
+   * takes as `form`.
+   */
+  form?: unknown
   /** Any JSON value (never signed). */
   json?: unknown
 }
@@ -501,10 +543,12 @@ export interface SignOptions {
   /** The absolute URL, query included. */
   url: string
   /**
-   * Form body parameters: an object, `[key, value]` pairs, or
-   * URLSearchParams (via the facade).
+   * Form body parameters: a plain object (values strings, numbers,
+   * bigints, Buffers, or arrays of those for a repeated key), `[key,
+   * value]` pairs, a Map or URLSearchParams (via the facade), or an
+   * encoded form string.
    */
-  form?: Record<string, string> | Array<[string, string]> | string[][] | string
+  form?: unknown
   /** An already encoded `application/x-www-form-urlencoded` body. */
   formBody?: string
   /** A fixed nonce (tests only). */
@@ -578,4 +622,15 @@ export interface XAuthOptions {
   insecureAllowHttp?: boolean
   /** Your product, appended to the `User-Agent` (`mybot/1.2`). */
   userAgent?: string
+  /**
+   * The proxy for every request (`http://host:port`), instead of
+   * `HTTPS_PROXY` / `HTTP_PROXY`; `NO_PROXY` still applies.
+   */
+  proxy?: string
+  /**
+   * PEM files of certificate authorities to trust besides the system's (a
+   * TLS-inspecting proxy's CA); `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE`
+   * are trusted too.
+   */
+  caCerts?: Array<string>
 }

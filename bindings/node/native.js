@@ -857,6 +857,7 @@ module.exports.cliMain = nativeBinding.cliMain
 module.exports.crcResponseToken = nativeBinding.crcResponseToken
 module.exports.customStore = nativeBinding.customStore
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.forwardLogs = nativeBinding.forwardLogs
 module.exports.openStore = nativeBinding.openStore
 module.exports.parseError = nativeBinding.parseError
 module.exports.percentEncode = nativeBinding.percentEncode

@@ -179,15 +179,18 @@ impl BearerToken {
 
 /// The options of `new OAuth2UserToken(...)`.
 #[napi(object)]
-pub struct OAuth2UserTokenOptions {
+pub struct OAuth2UserTokenOptions<'a> {
     /// The access token.
     pub access_token: String,
     /// The refresh token.
     pub refresh_token: Option<String>,
     /// Expiry, Unix seconds.
     pub expires_at: Option<f64>,
-    /// Granted scopes.
-    pub scopes: Option<Vec<String>>,
+    /// The scopes X granted: an array or one space-separated string, kept
+    /// as X names them (not checked: X may grant scopes newer than this
+    /// release).
+    #[napi(ts_type = "string | string[]")]
+    pub scopes: Option<Unknown<'a>>,
 }
 
 /// An OAuth 2.0 user token.
@@ -199,13 +202,25 @@ pub struct OAuth2UserToken(pub(crate) x_api_auth::OAuth2UserToken);
 impl OAuth2UserToken {
     /// A token from stored values.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: OAuth2UserTokenOptions) -> Self {
-        Self(x_api_auth::OAuth2UserToken::from_parts(
+    pub fn new(options: OAuth2UserTokenOptions<'_>) -> Result<Self> {
+        let names = match &options.scopes {
+            Some(scopes)
+                if !matches!(scopes.get_type()?, ValueType::Undefined | ValueType::Null) =>
+            {
+                crate::oauth2::scope_names(scopes)?
+            }
+            _ => Vec::new(),
+        };
+        let scopes = names
+            .iter()
+            .flat_map(|n| x_api_auth::oauth2::Scope::parse_list(n))
+            .map(|s| s.as_str().to_owned());
+        Ok(Self(x_api_auth::OAuth2UserToken::from_parts(
             options.access_token,
             options.refresh_token,
             options.expires_at,
-            options.scopes.unwrap_or_default(),
-        ))
+            scopes,
+        )))
     }
 
     /// The access token, in clear.

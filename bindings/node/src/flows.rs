@@ -7,13 +7,13 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 use x_api_auth::oauth2::Scope;
-use x_api_auth::{Body, Error, XAuthSettings};
+use x_api_auth::{Body, Error, XAuthSettings, conflicting_arguments};
 
 use crate::api::{ApiResponse, Json, credential, form_pairs};
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
-use crate::errors::{core, invalid, js_error};
+use crate::errors::{core, js_error};
 use crate::oauth1::{AccessTokenResponse, OAuth1, RequestToken};
-use crate::oauth2::PendingAuthorization;
+use crate::oauth2::{PendingAuthorization, scope_names};
 
 /// A network call run on libuv's thread pool, off the JavaScript thread.
 pub struct Job<T: Send + 'static> {
@@ -72,27 +72,40 @@ pub struct XAuthOptions {
     pub insecure_allow_http: Option<bool>,
     /// Your product, appended to the `User-Agent` (`mybot/1.2`).
     pub user_agent: Option<String>,
+    /// The proxy for every request (`http://host:port`), instead of
+    /// `HTTPS_PROXY` / `HTTP_PROXY`; `NO_PROXY` still applies.
+    pub proxy: Option<String>,
+    /// PEM files of certificate authorities to trust besides the system's (a
+    /// TLS-inspecting proxy's CA); `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE`
+    /// are trusted too.
+    pub ca_certs: Option<Vec<String>>,
 }
 
 /// The body of an API request.
 #[napi(object)]
-pub struct SendOptions {
-    /// Form body parameters (signed by OAuth 1.0a).
-    #[napi(ts_type = "Record<string, string> | Array<[string, string]> | string[][] | string")]
-    pub form: Option<Value>,
+pub struct SendOptions<'a> {
+    /// Form body parameters (signed by OAuth 1.0a): what `OAuth1#sign`
+    /// takes as `form`.
+    #[napi(ts_type = "unknown")]
+    pub form: Option<Unknown<'a>>,
     /// Any JSON value (never signed).
     #[napi(ts_type = "unknown")]
     pub json: Option<Value>,
 }
 
 /// The body of `send`'s options.
-pub fn body(options: Option<SendOptions>) -> Result<Body> {
-    Ok(match options.map(|o| (o.form, o.json)) {
-        Some((Some(_), Some(_))) => return Err(invalid("body", "pass form or json, not both")),
-        Some((Some(form), None)) => Body::Form(form_pairs(Some(form))?),
-        Some((None, Some(json))) => Body::Json(json),
-        _ => Body::Empty,
-    })
+pub fn body(options: Option<SendOptions<'_>>) -> Result<Body> {
+    let Some(options) = options else {
+        return Ok(Body::Empty);
+    };
+    Ok(
+        match (form_pairs("form", options.form.as_ref())?, options.json) {
+            (Some(_), Some(_)) => return Err(js_error(conflicting_arguments("form", "json"))),
+            (Some(form), None) => Body::Form(form),
+            (None, Some(json)) => Body::Json(json),
+            (None, None) => Body::Empty,
+        },
+    )
 }
 
 /// Every flow over HTTP.
@@ -113,6 +126,8 @@ impl XAuth {
             insecure_allow_http: o.insecure_allow_http,
             user_agent: o.user_agent,
             binding: Some("node".to_owned()),
+            proxy: o.proxy,
+            ca_certs: o.ca_certs,
         };
         core(settings.build()).map(Self)
     }
@@ -231,9 +246,9 @@ impl XAuth {
         &self,
         client: &OAuth2Client,
         redirect_uri: String,
-        scopes: Vec<String>,
+        #[napi(ts_arg_type = "string | string[]")] scopes: Unknown<'_>,
     ) -> Result<PendingAuthorization> {
-        let scopes: Vec<Scope> = scopes.into_iter().map(Scope::new).collect();
+        let scopes = core(Scope::parse_requested(scope_names(&scopes)?))?;
         let pending = self
             .0
             .start_authorization(&client.0, &redirect_uri, &scopes);
@@ -291,7 +306,7 @@ impl XAuth {
         credential: Either3<&OAuth1, &BearerToken, &OAuth2UserToken>,
         method: String,
         path: String,
-        options: Option<SendOptions>,
+        options: Option<SendOptions<'_>>,
     ) -> Result<AsyncTask<Job<ApiResponse>>> {
         let body = body(options)?;
         let (x, credential) = (self.0.clone(), self::credential(credential));

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod credentials;
 pub mod errors;
 pub mod flows;
+pub mod logging;
 pub mod oauth1;
 pub mod oauth2;
 pub mod sandbox;

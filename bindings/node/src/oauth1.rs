@@ -2,12 +2,12 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use x_api_auth::SignableRequest;
 use x_api_auth::oauth1::OAuth1Settings;
+use x_api_auth::{SignableRequest, conflicting_arguments};
 
 use crate::api::form_pairs;
 use crate::credentials::{AccessToken, ConsumerKeys};
-use crate::errors::{core, invalid};
+use crate::errors::{core, invalid, js_error};
 
 /// The options of `new OAuth1(...)`.
 #[napi(object)]
@@ -30,15 +30,17 @@ pub struct OAuth1Options {
 
 /// A request to sign.
 #[napi(object)]
-pub struct SignOptions {
+pub struct SignOptions<'a> {
     /// `GET`, `POST`, ...
     pub method: String,
     /// The absolute URL, query included.
     pub url: String,
-    /// Form body parameters: an object, `[key, value]` pairs, or
-    /// URLSearchParams (via the facade).
-    #[napi(ts_type = "Record<string, string> | Array<[string, string]> | string[][] | string")]
-    pub form: Option<serde_json::Value>,
+    /// Form body parameters: a plain object (values strings, numbers,
+    /// bigints, Buffers, or arrays of those for a repeated key), `[key,
+    /// value]` pairs, a Map or URLSearchParams (via the facade), or an
+    /// encoded form string.
+    #[napi(ts_type = "unknown")]
+    pub form: Option<Unknown<'a>>,
     /// An already encoded `application/x-www-form-urlencoded` body.
     pub form_body: Option<String>,
     /// A fixed nonce (tests only).
@@ -66,10 +68,14 @@ pub struct SignedRequest {
 
 /// Signs `request` with `sign`, given the core's request to sign.
 fn with_signable<T>(
-    request: SignOptions,
+    request: SignOptions<'_>,
     sign: impl FnOnce(&SignableRequest<'_>) -> x_api_auth::Result<T>,
 ) -> Result<T> {
-    let form = form_pairs(request.form)?;
+    let form = form_pairs("form", request.form.as_ref())?.unwrap_or_default();
+    if !form.is_empty() && request.form_body.is_some() {
+        // One body goes on the wire (an empty form is none, as for the core).
+        return Err(js_error(conflicting_arguments("form", "formBody")));
+    }
     let mut signable = SignableRequest::new(request.method.as_str(), request.url.as_str())
         .form(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if let Some(body) = &request.form_body {
@@ -132,7 +138,7 @@ impl OAuth1 {
 
     /// Signs a request: the header and what went into it.
     #[napi(catch_unwind)]
-    pub fn sign(&self, request: SignOptions) -> Result<SignedRequest> {
+    pub fn sign(&self, request: SignOptions<'_>) -> Result<SignedRequest> {
         let mut signed = with_signable(request, |r| self.0.sign(r))?;
         Ok(SignedRequest {
             authorization: std::mem::take(&mut signed.authorization),
@@ -144,7 +150,7 @@ impl OAuth1 {
 
     /// Signs a request and returns the `Authorization` header value.
     #[napi(catch_unwind)]
-    pub fn authorization_header(&self, request: SignOptions) -> Result<String> {
+    pub fn authorization_header(&self, request: SignOptions<'_>) -> Result<String> {
         with_signable(request, |r| self.0.authorization_header(r))
     }
 

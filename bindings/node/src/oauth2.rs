@@ -3,7 +3,47 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{core, js_error};
+use crate::api::js_type;
+use crate::errors::{core, invalid, js_error};
+
+/// Scope names as a caller writes them: one string (`"tweet.read
+/// users.read"`) or an array of strings. The core checks the names
+/// (`Scope::parse_requested`).
+pub fn scope_names(scopes: &Unknown<'_>) -> Result<Vec<String>> {
+    match scopes.get_type()? {
+        // SAFETY: the type was checked.
+        ValueType::String => Ok(vec![unsafe { scopes.cast::<String>() }?]),
+        ValueType::Object if scopes.is_array()? => {
+            // SAFETY: an array.
+            let items = unsafe { scopes.cast::<Array>() }?;
+            (0..items.len())
+                .map(|i| {
+                    let item: Unknown<'_> = items
+                        .get(i)?
+                        .ok_or_else(|| invalid("scopes", "changed while read"))?;
+                    if item.get_type()? != ValueType::String {
+                        return Err(invalid(
+                            "scopes",
+                            format!(
+                                "item #{i} is of type {}: scope names are strings",
+                                js_type(&item)
+                            ),
+                        ));
+                    }
+                    // SAFETY: a string.
+                    unsafe { item.cast::<String>() }
+                })
+                .collect()
+        }
+        _ => Err(invalid(
+            "scopes",
+            format!(
+                "expected an array of scope names or one space-separated string, got {}",
+                js_type(scopes)
+            ),
+        )),
+    }
+}
 
 /// An OAuth 2.0 authorization in progress.
 #[napi]

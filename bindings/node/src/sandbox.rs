@@ -7,6 +7,7 @@ use napi_derive::napi;
 
 use crate::api::Json;
 use crate::errors::{core, invalid};
+use crate::flows::Job;
 
 /// A running sandbox.
 #[napi]
@@ -55,9 +56,36 @@ impl Sandbox {
         Ok(self.0.as_ref().is_some_and(|s| s.advance_clock(by)))
     }
 
+    /// Approves the consent page at `authorizeUrl` (OAuth 2.0 or 1.0a) as
+    /// `user` (an id or username; the first user when absent), as a browser
+    /// would: resolves to what the browser gets, the callback URL to pass to
+    /// `finishAuthorization` / `parseCallback` (or the PIN, for `oob`).
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
+    pub fn approve(authorize_url: String, user: Option<String>) -> AsyncTask<Job<String>> {
+        Job::new(async move { consent(&authorize_url, true, user.as_deref()).await })
+    }
+
+    /// Denies the consent page at `authorizeUrl`: resolves to the callback
+    /// URL carrying the denial.
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
+    pub fn deny(authorize_url: String) -> AsyncTask<Job<String>> {
+        Job::new(async move { consent(&authorize_url, false, None).await })
+    }
+
     /// Stops the server.
     #[napi(catch_unwind)]
     pub fn stop(&mut self) {
         self.0 = None;
     }
+}
+
+/// The consent page's answer as one string: the redirect, or the PIN.
+async fn consent(url: &str, approve: bool, user: Option<&str>) -> x_api_auth::Result<String> {
+    use x_api_auth_sandbox::browser::Consent;
+    Ok(
+        match x_api_auth_sandbox::browser::consent(url, approve, user).await? {
+            Consent::Redirect(callback) => callback,
+            Consent::Pin(pin) => pin,
+        },
+    )
 }

@@ -529,7 +529,7 @@ impl TokenManager {
         user: Option<String>,
         method: String,
         path: String,
-        options: Option<SendOptions>,
+        options: Option<SendOptions<'_>>,
     ) -> Result<AsyncTask<Job<ApiResponse>>> {
         let body = body(options)?;
         let manager = self.0.clone();

@@ -52,7 +52,7 @@ async function flows(url) {
     },
     refresh: (c) => c.refresh(client, token),
     revoke: (c) => c.revoke(client, 'access'),
-    users_me_bearer: async (c) => (await c.send(new x.BearerToken('AAAA'), 'GET', '/2/users/me')).json(),
+    user_by_username_bearer: async (c) => (await c.send(new x.BearerToken('AAAA'), 'GET', '/2/users/by/username/XDevelopers')).json(),
     users_me_oauth1: (c) => c.usersMe(new x.OAuth1({ consumerKey: 'ck', consumerSecret: 'cs', token: '1-t', tokenSecret: 's' })),
   }
 }

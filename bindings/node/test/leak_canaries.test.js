@@ -140,14 +140,15 @@ class Shown {
 function pendingSecrets(pending) {
   const compact = pending.toCompact()
   const secrets = [compact]
-  if (compact.startsWith('xpa1.')) {
+  if (compact.startsWith('xpa2.')) {
     const parts = Buffer.from(compact.slice(5), 'base64url').toString('utf8').split('\n')
     secrets.push(...parts.filter((p) => p.length >= 16 && !pending.url.includes(p) && !pending.url.includes(encodeURIComponent(p))))
   }
   return secrets
 }
 
-const compactOf = (state, verifier, redirect) => `xpa1.${Buffer.from(`${state}\n${verifier}\n${redirect}`).toString('base64url')}`
+const compactOf = (state, verifier, redirect, url = 'https://x.com/i/oauth2/authorize?response_type=code') =>
+  `xpa2.${Buffer.from(`${state}\n${verifier}\n${url}\n${redirect}`).toString('base64url')}`
 
 /** A loopback port where nothing listens. */
 async function deadPort() {
@@ -279,7 +280,7 @@ async function invalidInputs(walk, shown) {
   await shown.result('pkceChallenge (bad character)', () => x.pkceChallenge(`${pkce}+`))
   await shown.result('pkceChallenge (bad method)', () => x.pkceChallenge(pkce, `S512${canary('method')}`))
   await shown.result('PendingAuthorization.fromCompact (bad verifier)', () => x.PendingAuthorization.fromCompact(compactOf('state', `${pkce}+`, 'https://app.example/cb')))
-  await shown.result('PendingAuthorization.fromCompact (not compact)', () => x.PendingAuthorization.fromCompact(`xpa1.${canary('compact')}!`))
+  await shown.result('PendingAuthorization.fromCompact (not compact)', () => x.PendingAuthorization.fromCompact(`xpa2.${canary('compact')}!`))
   await shown.result('BearerToken (CRLF)', () => new x.BearerToken(`${canary('bearer')}\r\n`).authorizationHeader())
   await shown.result('BearerToken (NUL)', () => x.authorize(new x.BearerToken(`${canary('bearer')}\0`), { method: 'GET', url: 'https://api.x.com/2/users/me' }))
   await shown.result('OAuth2Client', () => new x.OAuth2Client({ clientId: 'id\n', clientSecret: `${canary('client')}\0` }))

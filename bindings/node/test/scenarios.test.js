@@ -178,5 +178,14 @@ test('scenario_state_mismatch', async () => {
 test('scenario_bearer_on_user_endpoint_403', async () => {
   const xa = world.xauth()
   const bearer = await xa.obtainBearer(world.consumer())
-  await rejectsWith(xa.usersMe(bearer), (e) => e.status === 403 && e.problemType === 'unsupported-authentication')
+  const before = world.sandbox.counters.api_requests
+  // Refused before it leaves: X's endpoint table says /2/users/me needs a user.
+  await rejectsWith(xa.usersMe(bearer), (e) => e.code === x.ErrorCodes.UNSUPPORTED_AUTHENTICATION && e.status === undefined && e.hint.includes('OAuth 2.0 User Context'))
+  assert.equal(world.sandbox.counters.api_requests, before)
+  // Sent by another HTTP client, the sandbox answers as X does.
+  const response = await fetch(`${world.baseUrl}/2/users/me`, { headers: { authorization: bearer.authorizationHeader() } })
+  const e = x.parseError(response.status, Buffer.from(await response.arrayBuffer()))
+  assert.equal(e.code, 'X_UNSUPPORTED_AUTHENTICATION')
+  assert.equal(e.status, 403)
+  assert.equal(e.problemType, 'unsupported-authentication')
 })

@@ -1,54 +1,171 @@
 //! API requests: credentials and bodies from Python values, the
 //! `Authorization` header for any HTTP client, and responses.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
-use x_api_auth::{Body, Credential, RequestParts};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
+    PyTuple,
+};
+use x_api_auth::{
+    Body, Credential, FORM_CONTENT_TYPE, FormEntry, FormError, FormValue, RequestParts,
+    conflicting_arguments,
+};
 
 use crate::credentials::{BearerToken, OAuth2UserToken};
-use crate::errors::{guard, invalid};
+use crate::errors::{guard, invalid, to_py_err, to_py_err_as, type_error};
 use crate::flows::json_to_py;
 use crate::oauth1::OAuth1;
 
-/// Decoded `(key, value)` pairs from a dict or an iterable of pairs.
-pub fn pairs(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
-    let Some(obj) = obj else {
-        return Ok(Vec::new());
-    };
-    let py = obj.py();
-    // A wrong type stays a TypeError that names the argument (the package
-    // raises InvalidTypeError), a bad shape becomes X_INVALID_INPUT, and the
-    // caller's own exceptions (from an iterator of theirs) pass through.
-    let bad = |e: PyErr| {
-        if e.is_instance_of::<PyTypeError>(py) {
-            let _ = e
-                .value(py)
-                .call_method1("add_note", ("while processing 'form'",));
-            e
-        } else if e.is_instance_of::<PyValueError>(py) {
-            invalid(
-                py,
-                "form",
-                format!("must be a dict or pairs of strings: {e}"),
-            )
-        } else {
-            e
-        }
-    };
-    if let Ok(dict) = obj.cast::<PyDict>() {
-        return dict
-            .iter()
-            .map(|(k, v)| Ok((k.extract().map_err(bad)?, v.extract().map_err(bad)?)))
-            .collect();
+/// What a form argument may be, in Python's terms (`body` of `authorize`
+/// also takes the body as sent).
+fn expected(argument: &str) -> &'static str {
+    if argument == "body" {
+        "str, bytes, a mapping (a dict) or an iterable of (key, value) pairs"
+    } else {
+        "a mapping (a dict) or an iterable of (key, value) pairs (or an encoded form as str)"
     }
-    obj.try_iter()
-        .map_err(bad)?
-        .map(|item| {
-            item.and_then(|i| i.extract::<(String, String)>())
-                .map_err(bad)
-        })
-        .collect()
+}
+
+/// The name of a value's type (`int`, `NoneType`), as Python shows it.
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}
+
+/// A Python exception met while reading argument `argument` as an
+/// `XAuthError` naming it: a TypeError as InvalidTypeError, a ValueError (a
+/// lone surrogate, an int too long for str) as InvalidInputError. Others
+/// (the caller's own, from their objects) pass through.
+pub fn reading(py: Python<'_>, argument: &'static str, e: PyErr) -> PyErr {
+    let message = || e.value(py).to_string();
+    if e.is_instance_of::<PyTypeError>(py) {
+        type_error(py, argument, message())
+    } else if e.is_instance_of::<PyValueError>(py) || e.is_instance_of::<PyOverflowError>(py) {
+        invalid(py, argument, message())
+    } else {
+        e
+    }
+}
+
+/// The core's refusal of a form, as InvalidTypeError or InvalidInputError.
+fn refused(py: Python<'_>, e: FormError) -> PyErr {
+    if e.wrong_type {
+        to_py_err_as(py, e.error, "InvalidTypeError")
+    } else {
+        to_py_err(py, e.error)
+    }
+}
+
+/// A key or value as the core's [`FormValue`]; `nested` for the items of
+/// a list (which hold no further lists: the core refuses those unread).
+fn form_value(value: &Bound<'_, PyAny>, nested: bool) -> PyResult<FormValue> {
+    Ok(if value.is_instance_of::<PyBool>() {
+        FormValue::Other("bool".to_owned())
+    } else if value.is_instance_of::<PyString>() {
+        FormValue::Text(value.extract()?)
+    } else if let Ok(bytes) = value.cast::<PyBytes>() {
+        FormValue::Bytes(bytes.as_bytes().to_vec())
+    } else if let Ok(bytes) = value.cast::<PyByteArray>() {
+        FormValue::Bytes(bytes.to_vec())
+    } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        // As str() writes it: what requests or urlencode would send.
+        FormValue::Number(value.str()?.extract()?)
+    } else if !nested && (value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>()) {
+        FormValue::List(
+            value
+                .try_iter()?
+                .map(|item| form_value(&item?, true))
+                .collect::<PyResult<_>>()?,
+        )
+    } else {
+        FormValue::Other(type_name(value))
+    })
+}
+
+/// One item of an iterable of pairs as the core's [`FormEntry`].
+fn form_entry(item: &Bound<'_, PyAny>) -> PyResult<FormEntry> {
+    let text = item.is_instance_of::<PyString>()
+        || item.is_instance_of::<PyBytes>()
+        || item.is_instance_of::<PyByteArray>();
+    match item.cast::<PySequence>() {
+        Ok(pair) if !text => {
+            let items = pair.len()?;
+            if items != 2 {
+                return Ok(FormEntry::NotAPair {
+                    got: type_name(item),
+                    items: Some(items),
+                });
+            }
+            Ok(FormEntry::Pair(
+                form_value(&pair.get_item(0)?, false)?,
+                form_value(&pair.get_item(1)?, false)?,
+            ))
+        }
+        _ => Ok(FormEntry::NotAPair {
+            got: type_name(item),
+            items: None,
+        }),
+    }
+}
+
+/// The form of argument `argument` as decoded pairs, through the core's one
+/// conversion ([`x_api_auth::form_pairs`]): a mapping (values str, int,
+/// float, bytes, or a list or tuple of those for a repeated key), an
+/// iterable of (key, value) pairs, or an encoded form (str).
+pub fn form(argument: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyString>() {
+        let encoded: String = obj.extract().map_err(|e| reading(py, argument, e))?;
+        return guard(py, || x_api_auth::parse_form(&encoded, argument));
+    }
+    let entries =
+        (|| -> PyResult<Vec<FormEntry>> {
+            if let Ok(dict) = obj.cast::<PyDict>() {
+                return dict
+                    .iter()
+                    .map(|(k, v)| {
+                        Ok(FormEntry::Pair(
+                            form_value(&k, false)?,
+                            form_value(&v, false)?,
+                        ))
+                    })
+                    .collect();
+            }
+            if let Ok(mapping) = obj.cast::<PyMapping>() {
+                return mapping
+                    .items()?
+                    .iter()
+                    .map(|item| form_entry(&item))
+                    .collect();
+            }
+            if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+                let expected = expected(argument);
+                return Err(PyTypeError::new_err(format!(
+                    "expected {expected}, got {}",
+                    type_name(obj)
+                )));
+            }
+            match obj.try_iter() {
+                Ok(items) => items.map(|item| form_entry(&item?)).collect(),
+                Err(e) if e.is_instance_of::<PyTypeError>(py) => Err(PyTypeError::new_err(
+                    format!("expected {}, got {}", expected(argument), type_name(obj)),
+                )),
+                Err(e) => Err(e),
+            }
+        })()
+        .map_err(|e| reading(py, argument, e))?;
+    x_api_auth::form_pairs(argument, entries).map_err(|e| refused(py, e))
+}
+
+/// `argument`'s form, when given.
+pub fn optional_form(
+    argument: &'static str,
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Vec<(String, String)>>> {
+    obj.map(|obj| form(argument, obj)).transpose()
 }
 
 /// A credential object as the core's [`Credential`].
@@ -62,20 +179,28 @@ pub fn credential(obj: &Bound<'_, PyAny>) -> PyResult<Credential> {
     if let Ok(c) = obj.cast::<OAuth2UserToken>() {
         return Ok(Credential::OAuth2User(c.get().0.clone()));
     }
-    Err(pyo3::exceptions::PyTypeError::new_err(
-        "argument 'credential': expected OAuth1, BearerToken or OAuth2UserToken",
+    Err(type_error(
+        obj.py(),
+        "credential",
+        format!(
+            "expected OAuth1, BearerToken or OAuth2UserToken, got {}",
+            type_name(obj)
+        ),
     ))
 }
 
-/// A request body from `form` (pairs) or `json_body` (any JSON value).
+/// A request body from `form` (any form [`form`] takes) or `json_body`
+/// (any JSON value).
 pub fn body(
     py: Python<'_>,
     form: Option<&Bound<'_, PyAny>>,
     json_body: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Body> {
     Ok(match (form, json_body) {
-        (Some(_), Some(_)) => return Err(invalid(py, "body", "pass form or json_body, not both")),
-        (Some(form), None) => Body::Form(pairs(Some(form))?),
+        (Some(_), Some(_)) => {
+            return Err(to_py_err(py, conflicting_arguments("form", "json_body")));
+        }
+        (Some(form), None) => Body::Form(self::form("form", form)?),
         (None, Some(value)) => {
             let text: String = py
                 .import("json")?
@@ -91,19 +216,34 @@ pub fn body(
     })
 }
 
-/// The bytes of a `str` or `bytes` value; anything else (a stream, a
-/// generator) has none that could be a form.
-fn bytes_of(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<u8>> {
-    match value {
-        Some(v) if v.is_instance_of::<PyString>() => Ok(v.extract::<String>()?.into_bytes()),
-        Some(v) if v.is_instance_of::<PyBytes>() => v.extract(),
-        _ => Ok(Vec::new()),
+/// The bytes of a `str` or bytes-like `content_type` (none for `None`).
+fn text_bytes(argument: &'static str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<u8>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let py = value.py();
+    if value.is_instance_of::<PyString>() {
+        let text: String = value.extract().map_err(|e| reading(py, argument, e))?;
+        return Ok(text.into_bytes());
     }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if let Ok(bytes) = value.cast::<PyByteArray>() {
+        return Ok(bytes.to_vec());
+    }
+    Err(type_error(
+        py,
+        argument,
+        format!("expected str or bytes, got {}", type_name(value)),
+    ))
 }
 
 /// The `Authorization` header for a request any HTTP client is about to
 /// send: OAuth 1.0a signs the method, URL and a form body (by
-/// `content_type`), never a JSON one.
+/// `content_type`), never a JSON one. `body` is the body as it will be sent
+/// (str or bytes), or a form ([`form`]): it is then encoded as the core
+/// encodes forms, and the content type is a form's.
 #[pyfunction]
 #[pyo3(signature = (credential, method, url, *, content_type=None, body=None))]
 pub fn authorize(
@@ -115,12 +255,41 @@ pub fn authorize(
     body: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let credential = self::credential(credential)?;
-    let (content_type, body) = (bytes_of(content_type)?, bytes_of(body)?);
+    let content_type = text_bytes("content_type", content_type)?;
     let content_type = String::from_utf8_lossy(&content_type);
+    let mut content_type = Some(content_type.as_ref()).filter(|ct| !ct.is_empty());
+    let text = body.is_some_and(|b| {
+        b.is_instance_of::<PyString>()
+            || b.is_instance_of::<PyBytes>()
+            || b.is_instance_of::<PyByteArray>()
+    });
+    let body = match body {
+        Some(form) if !text => {
+            let encoded = x_api_auth::encode_form(self::form("body", form)?);
+            let form_type = content_type.get_or_insert(FORM_CONTENT_TYPE);
+            let parts = RequestParts {
+                content_type: Some(form_type),
+                body: b"=",
+                ..RequestParts::default()
+            };
+            if !matches!(x_api_auth::form_body(&parts), Ok(Some(_))) {
+                return Err(invalid(
+                    py,
+                    "body",
+                    format!(
+                        "is a form (a mapping or pairs), which cannot be sent with content_type \
+                         {form_type:?}: pass that body as str or bytes, or no content_type"
+                    ),
+                ));
+            }
+            encoded.into_bytes()
+        }
+        body => text_bytes("body", body)?,
+    };
     let parts = RequestParts {
         method,
         url,
-        content_type: Some(content_type.as_ref()).filter(|ct| !ct.is_empty()),
+        content_type,
         body: &body,
         timestamp: None,
     };

@@ -82,7 +82,10 @@ impl CallbackServer {
         })
     }
 
-    fn __repr__(&self) -> String {
-        format!("CallbackServer(redirect_uri={:?})", self.redirect_uri)
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "CallbackServer(redirect_uri={})",
+            crate::credentials::repr(py, &self.redirect_uri)
+        )
     }
 }

@@ -4,9 +4,20 @@
 use pyo3::prelude::*;
 
 use crate::errors::guard;
+use crate::oauth2::scope_names;
 
 fn redacted(name: &str, public: &str) -> String {
     format!("{name}({public}secret=[redacted])")
+}
+
+/// A value as Python's `repr()` shows it (`'text'`, `None`, `2000000000.0`,
+/// `True`, `['tweet.read']`): the reprs of this module read as Python.
+pub fn repr<'py>(py: Python<'py>, value: impl IntoPyObject<'py>) -> String {
+    value
+        .into_pyobject(py)
+        .ok()
+        .and_then(|object| pyo3::BoundObject::into_bound(object).into_any().repr().ok())
+        .map_or_else(|| "?".to_owned(), |text| text.to_string())
 }
 
 /// API Key & Secret.
@@ -37,8 +48,8 @@ impl ConsumerKeys {
         self.0.secret().secret()
     }
 
-    fn __repr__(&self) -> String {
-        redacted("ConsumerKeys", &format!("key={:?}, ", self.0.key()))
+    fn __repr__(&self, py: Python<'_>) -> String {
+        redacted("ConsumerKeys", &format!("key={}, ", repr(py, self.0.key())))
     }
 }
 
@@ -75,8 +86,11 @@ impl AccessToken {
         self.0.secret().secret()
     }
 
-    pub fn __repr__(&self) -> String {
-        redacted("AccessToken", &format!("token={:?}, ", self.0.token()))
+    pub fn __repr__(&self, py: Python<'_>) -> String {
+        redacted(
+            "AccessToken",
+            &format!("token={}, ", repr(py, self.0.token())),
+        )
     }
 }
 
@@ -113,11 +127,11 @@ impl OAuth2Client {
         self.0.is_confidential()
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "OAuth2Client(client_id={:?}, confidential={})",
-            self.0.client_id(),
-            self.0.is_confidential()
+            "OAuth2Client(client_id={}, confidential={})",
+            repr(py, self.0.client_id()),
+            repr(py, self.0.is_confidential())
         )
     }
 }
@@ -170,20 +184,28 @@ pub struct OAuth2UserToken(pub x_api_auth::OAuth2UserToken);
 
 #[pymethods]
 impl OAuth2UserToken {
+    /// `scopes`: those X granted, as a list or one space-separated string,
+    /// kept as X names them (not checked: X may grant scopes newer than
+    /// this release).
     #[new]
     #[pyo3(signature = (access_token, refresh_token=None, expires_at=None, scopes=None))]
     fn new(
         access_token: String,
         refresh_token: Option<String>,
         expires_at: Option<f64>,
-        scopes: Option<Vec<String>>,
-    ) -> Self {
-        Self(x_api_auth::OAuth2UserToken::from_parts(
+        scopes: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let names = scopes.map(scope_names).transpose()?.unwrap_or_default();
+        let scopes = names
+            .iter()
+            .flat_map(|n| x_api_auth::oauth2::Scope::parse_list(n))
+            .map(|s| s.as_str().to_owned());
+        Ok(Self(x_api_auth::OAuth2UserToken::from_parts(
             access_token,
             refresh_token,
             expires_at,
-            scopes.unwrap_or_default(),
-        ))
+            scopes,
+        )))
     }
 
     /// The access token, in clear.
@@ -217,17 +239,15 @@ impl OAuth2UserToken {
         guard(py, || self.0.authorization_header())
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         let refresh = match self.0.refresh_token {
             Some(_) => "[redacted]",
             None => "None",
         };
-        let expires = self
-            .expires_at()
-            .map_or("None".to_owned(), |e| e.to_string());
         format!(
-            "OAuth2UserToken(access_token=[redacted], refresh_token={refresh}, expires_at={expires}, scopes={:?})",
-            self.scopes()
+            "OAuth2UserToken(access_token=[redacted], refresh_token={refresh}, expires_at={}, scopes={})",
+            repr(py, self.expires_at()),
+            repr(py, self.scopes())
         )
     }
 }

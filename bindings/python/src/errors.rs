@@ -11,11 +11,22 @@ use x_api_auth::{Error, ErrorField};
 
 /// Builds the Python exception for a core error, with its attributes.
 pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
+    build(py, e, None)
+}
+
+/// [`to_py_err`] as the class `class` of `x_api_auth.errors` (a subclass
+/// for the same code: `InvalidTypeError` for a wrong type).
+pub fn to_py_err_as(py: Python<'_>, e: Error, class: &str) -> PyErr {
+    build(py, e, Some(class))
+}
+
+fn build(py: Python<'_>, e: Error, class: Option<&str>) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let class = py
-            .import("x_api_auth.errors")?
-            .getattr("CLASS_BY_CODE")?
-            .get_item(e.code())?;
+        let errors = py.import("x_api_auth.errors")?;
+        let class = match class {
+            Some(name) => errors.getattr(name)?,
+            None => errors.getattr("CLASS_BY_CODE")?.get_item(e.code())?,
+        };
         let attrs = PyDict::new(py);
         attrs.set_item("code", e.code())?;
         for (name, value) in e.fields() {
@@ -58,6 +69,17 @@ pub fn internal(py: Python<'_>, message: &str) -> PyErr {
 pub fn invalid(py: Python<'_>, field: &'static str, reason: impl Into<String>) -> PyErr {
     let reason = reason.into();
     to_py_err(py, Error::InvalidInput { field, reason })
+}
+
+/// An `InvalidTypeError` (also a `TypeError`) for an argument of the wrong
+/// type: `reason` says what it must be and what it is.
+pub fn type_error(py: Python<'_>, field: &'static str, reason: impl Into<String>) -> PyErr {
+    let reason = reason.into();
+    to_py_err_as(
+        py,
+        Error::InvalidInput { field, reason },
+        "InvalidTypeError",
+    )
 }
 
 /// The exception X's error response (any shape) maps to.

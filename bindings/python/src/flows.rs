@@ -10,7 +10,7 @@ use crate::api::{ApiResponse, body, credential};
 use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
 use crate::errors::guard;
 use crate::oauth1::{AccessTokenResponse, RequestToken};
-use crate::oauth2::PendingAuthorization;
+use crate::oauth2::{PendingAuthorization, scope_names};
 
 /// Runs a network call on the core's shared runtime with the GIL released;
 /// a panic inside it becomes `InternalError`.
@@ -42,7 +42,7 @@ pub struct XAuth(pub x_api_auth::XAuth);
 #[pymethods]
 impl XAuth {
     #[new]
-    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None, user_agent=None))]
+    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None, user_agent=None, proxy=None, ca_certs=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -52,6 +52,8 @@ impl XAuth {
         simulated_clock_skew: Option<i64>,
         insecure_allow_http: Option<bool>,
         user_agent: Option<String>,
+        proxy: Option<String>,
+        ca_certs: Option<Vec<std::path::PathBuf>>,
     ) -> PyResult<Self> {
         let settings = XAuthSettings {
             api_base,
@@ -61,6 +63,13 @@ impl XAuth {
             insecure_allow_http,
             user_agent,
             binding: Some("python".to_owned()),
+            proxy,
+            ca_certs: ca_certs.map(|paths| {
+                paths
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect()
+            }),
         };
         guard(py, || settings.build()).map(Self)
     }
@@ -170,9 +179,10 @@ impl XAuth {
         py: Python<'_>,
         client: &OAuth2Client,
         redirect_uri: &str,
-        scopes: Vec<String>,
+        scopes: &Bound<'_, PyAny>,
     ) -> PyResult<PendingAuthorization> {
-        let scopes: Vec<Scope> = scopes.into_iter().map(Scope::new).collect();
+        let names = scope_names(scopes)?;
+        let scopes = guard(py, || Scope::parse_requested(&names))?;
         guard(py, || {
             self.0.start_authorization(&client.0, redirect_uri, &scopes)
         })

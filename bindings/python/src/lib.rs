@@ -8,6 +8,7 @@ mod cli;
 mod credentials;
 mod errors;
 mod flows;
+mod logging;
 mod oauth1;
 mod oauth2;
 mod sandbox;
@@ -19,6 +20,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    logging::install();
     m.add_class::<credentials::ConsumerKeys>()?;
     m.add_class::<credentials::AccessToken>()?;
     m.add_class::<credentials::OAuth2Client>()?;

@@ -1,12 +1,12 @@
 //! OAuth 1.0a: the signer, and the tokens of the 3-legged flow.
 
 use pyo3::prelude::*;
-use x_api_auth::SignableRequest;
 use x_api_auth::oauth1::OAuth1Settings;
+use x_api_auth::{SignableRequest, conflicting_arguments};
 
-use crate::api::pairs;
-use crate::credentials::{AccessToken, ConsumerKeys};
-use crate::errors::guard;
+use crate::api::optional_form;
+use crate::credentials::{AccessToken, ConsumerKeys, repr};
+use crate::errors::{guard, to_py_err};
 
 /// The result of signing.
 #[pyclass(module = "x_api_auth._native", frozen, get_all, subclass)]
@@ -23,10 +23,11 @@ pub struct SignedRequest {
 
 #[pymethods]
 impl SignedRequest {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "SignedRequest(authorization=[redacted], nonce={:?}, timestamp={})",
-            self.nonce, self.timestamp
+            "SignedRequest(authorization=[redacted], nonce={}, timestamp={})",
+            repr(py, &self.nonce),
+            self.timestamp
         )
     }
 }
@@ -89,7 +90,7 @@ impl OAuth1 {
         callback: Option<&str>,
         verifier: Option<&str>,
     ) -> PyResult<String> {
-        let form = pairs(form)?;
+        let form = signed_form(py, form, form_body)?;
         let request = signable(
             method, url, &form, form_body, nonce, timestamp, callback, verifier,
         );
@@ -111,7 +112,7 @@ impl OAuth1 {
         callback: Option<&str>,
         verifier: Option<&str>,
     ) -> PyResult<SignedRequest> {
-        let form = pairs(form)?;
+        let form = signed_form(py, form, form_body)?;
         let request = signable(
             method, url, &form, form_body, nonce, timestamp, callback, verifier,
         );
@@ -124,14 +125,28 @@ impl OAuth1 {
         })
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "OAuth1(consumer_key={:?}, token={:?}, signature_method={:?}, secrets=[redacted])",
-            self.0.consumer().key(),
-            self.0.token().map(|t| t.token()),
-            self.0.signature_method().as_str()
+            "OAuth1(consumer_key={}, token={}, signature_method={}, secrets=[redacted])",
+            repr(py, self.0.consumer().key()),
+            repr(py, self.0.token().map(|t| t.token())),
+            repr(py, self.0.signature_method().as_str())
         )
     }
+}
+
+/// `form` as pairs, refused alongside `form_body` (one body goes on the
+/// wire; an empty form is none, as for the core).
+fn signed_form(
+    py: Python<'_>,
+    form: Option<&Bound<'_, PyAny>>,
+    form_body: Option<&str>,
+) -> PyResult<Vec<(String, String)>> {
+    let form = optional_form("form", form)?.unwrap_or_default();
+    if !form.is_empty() && form_body.is_some() {
+        return Err(to_py_err(py, conflicting_arguments("form", "form_body")));
+    }
+    Ok(form)
 }
 
 /// The core's request to sign from the keyword arguments.
@@ -182,8 +197,11 @@ impl RequestToken {
         self.0.secret.secret()
     }
 
-    fn __repr__(&self) -> String {
-        format!("RequestToken(token={:?}, secret=[redacted])", self.0.token)
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "RequestToken(token={}, secret=[redacted])",
+            repr(py, &self.0.token)
+        )
     }
 }
 
@@ -202,13 +220,13 @@ pub struct AccessTokenResponse {
 
 #[pymethods]
 impl AccessTokenResponse {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "AccessTokenResponse(access_token={}, user_id={}, screen_name={}, access_level={})",
-            self.access_token.__repr__(),
-            py_repr(self.user_id.as_deref()),
-            py_repr(self.screen_name.as_deref()),
-            py_repr(self.access_level.as_deref())
+            self.access_token.__repr__(py),
+            repr(py, self.user_id.as_deref()),
+            repr(py, self.screen_name.as_deref()),
+            repr(py, self.access_level.as_deref())
         )
     }
 }
@@ -217,9 +235,4 @@ impl AccessTokenResponse {
 #[pyfunction]
 pub fn percent_encode(value: &str) -> String {
     x_api_auth::percent_encode(value)
-}
-
-/// An optional string as Python's `repr` shows it: `'text'` or `None`.
-fn py_repr(value: Option<&str>) -> String {
-    value.map_or_else(|| "None".to_owned(), |v| format!("{v:?}").replace('"', "'"))
 }

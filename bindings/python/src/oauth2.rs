@@ -3,8 +3,60 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 
-use crate::errors::{guard, to_py_err};
+use crate::api::{reading, type_name};
+use crate::credentials::repr;
+use crate::errors::{guard, to_py_err, type_error};
+
+/// Scope names as a caller writes them: one string (`"tweet.read
+/// users.read"`) or an iterable of strings. The core checks the names
+/// (`Scope::parse_requested`).
+pub fn scope_names(scopes: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let py = scopes.py();
+    let expected = "a list of scope names or one space-separated str";
+    if scopes.is_instance_of::<PyString>() {
+        return Ok(vec![
+            scopes.extract().map_err(|e| reading(py, "scopes", e))?,
+        ]);
+    }
+    if scopes.is_instance_of::<PyBytes>() || scopes.is_instance_of::<PyByteArray>() {
+        return Err(type_error(
+            py,
+            "scopes",
+            format!("expected {expected}, got {}", type_name(scopes)),
+        ));
+    }
+    let items = scopes.try_iter().map_err(|e| {
+        if e.is_instance_of::<pyo3::exceptions::PyTypeError>(py) {
+            type_error(
+                py,
+                "scopes",
+                format!("expected {expected}, got {}", type_name(scopes)),
+            )
+        } else {
+            e
+        }
+    })?;
+    items
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            if !item.is_instance_of::<PyString>() {
+                return Err(type_error(
+                    py,
+                    "scopes",
+                    format!(
+                        "item #{i} is of type {}: scope names are str",
+                        type_name(&item)
+                    ),
+                ));
+            }
+            item.extract::<String>()
+                .map_err(|e| reading(py, "scopes", e))
+        })
+        .collect()
+}
 
 /// An OAuth 2.0 authorization in progress. Frozen, its slot behind a lock:
 /// threads may read it while another finishes it.
@@ -75,10 +127,10 @@ impl PendingAuthorization {
         .map(Self::new)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "PendingAuthorization(url={:?}, state=[redacted], verifier=[redacted])",
-            self.url()
+            "PendingAuthorization(url={}, state=[redacted], verifier=[redacted])",
+            repr(py, self.url())
         )
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 
 use crate::errors::guard;
-use crate::flows::json_to_py;
+use crate::flows::{block, json_to_py};
 
 /// A running sandbox (stopped by `stop()` or when collected).
 #[pyclass(module = "x_api_auth._native")]
@@ -49,8 +49,36 @@ impl Sandbox {
             .is_some_and(|s| s.advance_clock(Duration::from_secs(seconds)))
     }
 
+    /// Approves the consent page at `authorize_url` (OAuth 2.0 or 1.0a) as
+    /// `user` (an id or username; the first user when absent), as a browser
+    /// would, and returns what the browser gets: the callback URL to pass to
+    /// `finish_authorization` / `parse_callback` (or the PIN, for `oob`).
+    #[staticmethod]
+    #[pyo3(signature = (authorize_url, user=None))]
+    fn approve(py: Python<'_>, authorize_url: &str, user: Option<&str>) -> PyResult<String> {
+        block(py, consent(authorize_url, true, user))
+    }
+
+    /// Denies the consent page at `authorize_url`: returns the callback URL
+    /// carrying the denial.
+    #[staticmethod]
+    fn deny(py: Python<'_>, authorize_url: &str) -> PyResult<String> {
+        block(py, consent(authorize_url, false, None))
+    }
+
     /// Stops the server.
     fn stop(&mut self) {
         self.0 = None;
     }
+}
+
+/// The consent page's answer as one string: the redirect, or the PIN.
+async fn consent(url: &str, approve: bool, user: Option<&str>) -> x_api_auth::Result<String> {
+    use x_api_auth_sandbox::browser::Consent;
+    Ok(
+        match x_api_auth_sandbox::browser::consent(url, approve, user).await? {
+            Consent::Redirect(callback) => callback,
+            Consent::Pin(pin) => pin,
+        },
+    )
 }

@@ -12,7 +12,9 @@ use x_api_auth::tokens::{
 };
 
 use crate::api::{ApiResponse, body};
-use crate::credentials::{AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken};
+use crate::credentials::{
+    AccessToken, BearerToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, repr,
+};
 use crate::errors::guard;
 use crate::flows::{XAuth, block};
 
@@ -67,8 +69,8 @@ impl TokenStore {
         guard(py, || self.0.delete(&key(profile, user_id)?))
     }
 
-    fn __repr__(&self) -> String {
-        format!("TokenStore({:?})", self.0.location())
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!("TokenStore({})", repr(py, self.0.location()))
     }
 }
 
@@ -411,11 +413,11 @@ impl TokenManager {
         block(py, self.0.set_app_keys(consumer, client)).map(|a| a.generation)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "TokenManager(store={:?}, profile={:?})",
-            self.0.store().location(),
-            self.0.profile()
+            "TokenManager(store={}, profile={})",
+            repr(py, self.0.store().location()),
+            repr(py, self.0.profile())
         )
     }
 }

@@ -72,7 +72,9 @@ def flows(url: str) -> dict[str, Callable[[x_api_auth.XAuth], Any]]:
         "finish_authorization": finish,
         "refresh": lambda x: x.refresh(client, token),
         "revoke": lambda x: x.revoke(client, "access"),
-        "users_me_bearer": lambda x: x.send(x_api_auth.BearerToken("AAAA"), "GET", "/2/users/me").json(),
+        "user_by_username_bearer": lambda x: x.send(
+            x_api_auth.BearerToken("AAAA"), "GET", "/2/users/by/username/XDevelopers"
+        ).json(),
         "users_me_oauth1": lambda x: x.users_me(x_api_auth.OAuth1("ck", "cs", "1-t", "s")),
     }
 

@@ -233,13 +233,17 @@ def fake_x() -> Iterator[str]:
         server.server_close()
 
 
+CONSENT = "https://x.com/i/oauth2/authorize?response_type=code"
+"""The consent URL of the pending authorizations made here (to_compact keeps it)."""
+
+
 def canary_pending() -> PendingAuthorization:
     """A pending authorization whose state and verifier hold the canary (a valid verifier:
     43 to 128 unreserved characters)."""
     verifier = f"{canary('verifier')}-{'0' * 24}"
-    joined = f"{canary('state')}\n{verifier}\n{CALLBACK}"
+    joined = f"{canary('state')}\n{verifier}\n{CONSENT}\n{CALLBACK}"
     compact = base64.urlsafe_b64encode(joined.encode()).decode().rstrip("=")
-    return PendingAuthorization.from_compact(f"xpa1.{compact}")
+    return PendingAuthorization.from_compact(f"xpa2.{compact}")
 
 
 class CorruptStore:
@@ -355,10 +359,10 @@ def invalid_inputs(world: World, shown: Shown) -> None:
         "verify_webhook_signature",
         lambda: x_api_auth.verify_webhook_signature(canary("cs"), b"body", "sha256=AAAA"),
     )
-    shown.fails("from_compact", lambda: PendingAuthorization.from_compact(f"xpa1.{canary('compact')}"))
-    joined = f"s\n{canary('verifier')}+{'0' * 24}\n{CALLBACK}"
+    shown.fails("from_compact", lambda: PendingAuthorization.from_compact(f"xpa2.{canary('compact')}"))
+    joined = f"s\n{canary('verifier')}+{'0' * 24}\n{CONSENT}\n{CALLBACK}"
     bad_verifier = base64.urlsafe_b64encode(joined.encode()).decode().rstrip("=")
-    shown.fails("from_compact verifier", lambda: PendingAuthorization.from_compact(f"xpa1.{bad_verifier}"))
+    shown.fails("from_compact verifier", lambda: PendingAuthorization.from_compact(f"xpa2.{bad_verifier}"))
 
 
 def transport_errors(world: World, shown: Shown) -> None:
@@ -403,6 +407,7 @@ def refused_logins(world: World, shown: Shown) -> None:
     shown.fails("users_me oauth1", lambda: x.users_me(signer))
     shown.fails("invalidate_access_token", lambda: x.invalidate_access_token(wrong, sandbox.owner_token))
     shown.fails("users_me bearer", lambda: x.users_me(BearerToken(canary("bearer"))))
+    shown.fails("user_by_username bearer", lambda: x.user_by_username(BearerToken(canary("bearer")), "X"))
     shown.fails("send bearer", lambda: x.send(BearerToken(canary("bearer")), "GET", "/2/users/me"))
     shown.fails(
         "invalidate_bearer",

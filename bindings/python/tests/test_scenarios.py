@@ -205,9 +205,16 @@ def test_scenario_state_mismatch(x_sandbox: Sandbox) -> None:
 def test_scenario_bearer_on_user_endpoint_403(x_sandbox: Sandbox) -> None:
     x = x_sandbox.xauth()
     bearer = x.obtain_bearer(x_sandbox.consumer_keys)
-    with pytest.raises(errors.ForbiddenError) as info:
+    with pytest.raises(errors.UnsupportedAuthenticationError) as info:
         x.users_me(bearer)
-    assert (info.value.status, info.value.problem_type) == (403, "unsupported-authentication")
+    assert info.value.code == "X_UNSUPPORTED_AUTHENTICATION" and info.value.status is None
+    assert info.value.hint is not None and "OAuth 2.0 User Context" in info.value.hint
+    assert x_sandbox.counters["api_requests"] == 0
+    headers = {"authorization": bearer.authorization_header()}
+    response = requests.get(f"{x_sandbox.base_url}/2/users/me", headers=headers, timeout=10)
+    e = x_api_auth.parse_error(response.status_code, response.content)
+    assert isinstance(e, errors.UnsupportedAuthenticationError)
+    assert (e.status, e.problem_type) == (403, "unsupported-authentication")
 
 
 def test_async_twins_run_under_asyncio(x_sandbox: Sandbox) -> None:

@@ -64,6 +64,8 @@ def test_constructors_show_their_native_arguments() -> None:
         "simulated_clock_skew",
         "insecure_allow_http",
         "user_agent",
+        "proxy",
+        "ca_certs",
     ]
 
 

@@ -226,7 +226,8 @@ pub struct BrowserArgs {
 /// `login oauth2`
 #[derive(Debug, Args)]
 pub struct Oauth2Args {
-    /// Scopes, comma- or space-separated.
+    /// Scopes, comma- or space-separated: X's names (a misspelt one is
+    /// refused), or custom:NAME for a scope X added after this release.
     #[arg(long, default_value = "tweet.read,users.read,offline.access")]
     pub scopes: String,
     #[command(flatten)]

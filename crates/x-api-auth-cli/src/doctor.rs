@@ -27,6 +27,7 @@ fn explain(e: Error, remedy: &str) -> Failure {
         "X_AUTHENTICATION"
         | "X_INVALID_TOKEN"
         | "X_FORBIDDEN"
+        | "X_OAUTH1_PERMISSIONS"
         | "X_UNAUTHORIZED_CLIENT"
         | "X_REAUTHORIZE"
             if !remedy.is_empty() =>

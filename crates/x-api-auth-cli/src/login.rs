@@ -176,12 +176,7 @@ async fn oauth2(ctx: &Context, args: Oauth2Args) -> Result<(), Error> {
         .app()?
         .client
         .ok_or_else(|| ctx.needs_app("OAuth 2.0 client", "x-api-auth apps add --client-id ID"))?;
-    let scopes: Vec<Scope> = args
-        .scopes
-        .split([',', ' '])
-        .filter(|s| !s.is_empty())
-        .map(Scope::new)
-        .collect();
+    let scopes = Scope::parse_requested([&args.scopes])?;
     let x = &ctx.xauth;
     let browser = &args.browser;
     let callback = callback_url(ctx, browser)?;

@@ -101,7 +101,7 @@ pub async fn run(ctx: &Context, args: RequestArgs) -> Result<(), Error> {
             }
             Err(Error::Api(api)) => {
                 err!("HTTP {}", api.status);
-                if let Some(hint) = api.hint {
+                if let Some(hint) = &api.hint {
                     err!("hint: {hint}");
                 }
             }

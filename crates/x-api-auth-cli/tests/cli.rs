@@ -393,6 +393,19 @@ async fn bad_input_is_one_line_with_its_exit_code() {
         .fails(&["login", "oauth2", "--callback", &callback], "", 1)
         .await;
     assert!(e.contains("cannot listen"), "{e}");
+    let misspelt = [
+        "login",
+        "oauth2",
+        "--scopes",
+        "tweet.read,tweet.reed",
+        "--callback",
+        &callback,
+    ];
+    let e = world.fails(&misspelt, "", 2).await;
+    assert!(
+        e.contains("did you mean tweet.read?") && e.contains("custom:tweet.reed"),
+        "{e}"
+    );
     let e = world.fails(&["login", "oauth2"], "", 2).await;
     assert!(e.contains("--callback"), "{e}");
     let usage = world.run(&["login", "sideways"], "").await;

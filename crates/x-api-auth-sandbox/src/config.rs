@@ -37,6 +37,10 @@ pub struct AppConfig {
     /// `read-write-directmessages`.
     #[serde(default = "default_access_level")]
     pub access_level: String,
+    /// What the API endpoints answer this app's callers, overriding
+    /// [`SandboxConfig::api_access`] (same values); absent: that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_access: Option<String>,
 }
 
 /// A user of the sandbox.
@@ -77,8 +81,12 @@ pub struct SandboxConfig {
     /// refusals that look like auth failures: `ok` (the default),
     /// `client-not-enrolled` (403: the app is not in a Project with the
     /// access the endpoint needs), `user-not-enrolled` (403: the request is
-    /// billed to the user, who has not enrolled) or `payment-required` (402:
-    /// no credits left).
+    /// billed to the user, who has not enrolled), `payment-required` (402:
+    /// no credits left), `oauth1-permissions` (403 to OAuth 1.0a user
+    /// context: the token's app permissions do not cover the endpoint) or
+    /// `unsupported-authentication` (403: the endpoint does not accept the
+    /// credential's type). Each app can override it
+    /// ([`AppConfig::api_access`]).
     pub api_access: String,
 }
 
@@ -118,6 +126,7 @@ impl Default for SandboxConfig {
                 ],
                 callback_urls: Vec::new(),
                 access_level: default_access_level(),
+                api_access: None,
             }],
             users: vec![
                 UserConfig {

@@ -21,7 +21,8 @@ pub struct Counters {
     /// OAuth 2.0 authorization codes issued by an approved consent page.
     pub authorization_codes_issued: u64,
     /// Requests to the API endpoints (`/2/users/me`, `/2/users/by/username/…`,
-    /// `/1.1/account/verify_credentials.json`, `/2/echo`) that authenticated.
+    /// `/1.1/account/verify_credentials.json`, `/2/echo` and every other
+    /// operation of X's endpoint table) that authenticated.
     pub api_requests: u64,
     /// 401 responses of those API endpoints.
     pub api_unauthorized: u64,

@@ -1,7 +1,10 @@
 //! X's error responses, byte for byte as X sends them.
 
+use std::borrow::Cow;
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use x_api_auth::CredentialKind;
 
 /// An error the sandbox answers with.
 #[derive(Debug, Clone)]
@@ -23,7 +26,7 @@ pub enum XError {
         status: u16,
         title: &'static str,
         kind: &'static str,
-        detail: &'static str,
+        detail: Cow<'static, str>,
     },
     /// XML `<errors>` (some `oauth/*` errors).
     Xml {
@@ -74,19 +77,29 @@ impl XError {
         status: 401,
         title: "Unauthorized",
         kind: "about:blank",
-        detail: "Unauthorized",
+        detail: Cow::Borrowed("Unauthorized"),
     };
-    pub const UNSUPPORTED_AUTH: XError = XError::Problem {
+    /// A user token without a scope the endpoint requires (X's answer, as
+    /// seen in plhery/node-twitter-api-v2#265).
+    pub const FORBIDDEN: XError = XError::Problem {
         status: 403,
-        title: "Unsupported Authentication",
-        kind: "https://api.x.com/2/problems/unsupported-authentication",
-        detail: "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+        title: "Forbidden",
+        kind: "about:blank",
+        detail: Cow::Borrowed("Forbidden"),
+    };
+    pub const OAUTH1_PERMISSIONS: XError = XError::Problem {
+        status: 403,
+        title: "Forbidden",
+        kind: "https://api.x.com/2/problems/oauth1-permissions",
+        detail: Cow::Borrowed(
+            "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+        ),
     };
     pub const NOT_FOUND: XError = XError::Problem {
         status: 404,
         title: "Not Found Error",
         kind: "https://api.x.com/2/problems/resource-not-found",
-        detail: "Could not find the requested resource.",
+        detail: Cow::Borrowed("Could not find the requested resource."),
     };
     pub const INVALID_CODE: XError = XError::OAuth2 {
         status: 400,
@@ -118,6 +131,24 @@ impl XError {
         error: "invalid_client",
         description: "Value passed for the client was invalid.",
     };
+}
+
+impl XError {
+    /// 403 `unsupported-authentication`: `used` is not one of `accepted`, in
+    /// X's words (the double space after "endpoint." is X's).
+    pub fn unsupported_auth(used: CredentialKind, accepted: &[CredentialKind]) -> XError {
+        let accepted: Vec<&str> = accepted.iter().map(|k| k.label()).collect();
+        XError::Problem {
+            status: 403,
+            title: "Unsupported Authentication",
+            kind: "https://api.x.com/2/problems/unsupported-authentication",
+            detail: Cow::Owned(format!(
+                "Authenticating with {} is forbidden for this endpoint.  Supported authentication types are [{}].",
+                used.label(),
+                accepted.join(", ")
+            )),
+        }
+    }
 }
 
 impl IntoResponse for XError {

@@ -115,7 +115,7 @@ impl World {
     fn oauth2_login(&self, sandbox_user: Option<&str>) -> Value {
         let mut target = format!(
             "/i/oauth2/authorize?response_type=code&client_id={PUBLIC_CLIENT}\
-             &redirect_uri={CALLBACK}&scope=users.read%20offline.access&state=s\
+             &redirect_uri={CALLBACK}&scope=tweet.read%20users.read%20offline.access&state=s\
              &code_challenge={VERIFIER}&code_challenge_method=plain"
         );
         if let Some(user) = sandbox_user {

@@ -5,6 +5,7 @@
 //! problem JSON (`type`, `title`, `detail`), XML `<errors>` from `oauth/*`,
 //! and plain text ("Error processing your OAuth request: …").
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -24,8 +25,20 @@ pub enum ApiErrorKind {
     /// The app's credentials were rejected on `oauth2/token` (code 99).
     AppCredentials,
     /// The credential is valid but not allowed here (codes 64, 220, 261, 326,
-    /// `unsupported-authentication`, `client-forbidden`, ...).
+    /// `official-client-forbidden`, a 403 with no more specific kind).
     Forbidden,
+    /// The endpoint does not accept this type of credential
+    /// (`unsupported-authentication`: an app-only bearer token on a
+    /// user-context endpoint, or the reverse).
+    UnsupportedAuthentication,
+    /// The app is not attached to a Project with access to this endpoint
+    /// (`client-forbidden`, reason `client-not-enrolled`).
+    ClientNotEnrolled,
+    /// The request is billed to the authenticated user, who is not enrolled
+    /// in pay-per-use (`client-forbidden`, reason `user-not-enrolled`).
+    UserNotEnrolled,
+    /// HTTP 402: the account has no credits left (pay-per-use).
+    PaymentRequired,
     /// The callback URL is not approved for the app (codes 415, 417).
     CallbackNotApproved,
     /// The app's permissions changed after the token was issued
@@ -55,6 +68,10 @@ impl ApiErrorKind {
             ApiErrorKind::BadAuthenticationData => "bad_authentication_data",
             ApiErrorKind::AppCredentials => "app_credentials",
             ApiErrorKind::Forbidden => "forbidden",
+            ApiErrorKind::UnsupportedAuthentication => "unsupported_authentication",
+            ApiErrorKind::ClientNotEnrolled => "client_not_enrolled",
+            ApiErrorKind::UserNotEnrolled => "user_not_enrolled",
+            ApiErrorKind::PaymentRequired => "payment_required",
             ApiErrorKind::CallbackNotApproved => "callback_not_approved",
             ApiErrorKind::PermissionsChanged => "permissions_changed",
             ApiErrorKind::UnauthorizedClient => "unauthorized_client",
@@ -88,8 +105,10 @@ pub struct ApiError {
     pub api_message: String,
     /// The classification of the error.
     pub kind: ApiErrorKind,
-    /// What to do about it, when known.
-    pub hint: Option<&'static str>,
+    /// What to do about it, when known. [`XAuth::send`](crate::XAuth::send)
+    /// makes it precise with what it knows of the request: the credential
+    /// type, and the endpoint's accepted types and scopes.
+    pub hint: Option<Cow<'static, str>>,
     /// For a rejected OAuth 1.0a request: the signature base string the client
     /// signed (it holds no secret), to compare with what X expected.
     pub base_string: Option<String>,
@@ -108,18 +127,19 @@ const HINT_215: &str =
     "this endpoint requires authentication and none (or a wholly malformed one) was sent";
 const HINT_99: &str = "X could not verify the app's API Key and Secret for app-only auth: check them, and do not request bearer tokens in a loop";
 const HINT_220: &str = "this credential type is not allowed for this endpoint (e.g. an app-only bearer token on a user-context endpoint): use OAuth 1.0a user context or an OAuth 2.0 user token";
+const HINT_UNSUPPORTED: &str = "this endpoint does not accept the type of credential sent (an app-only bearer token where a user must be authenticated, or a user's token where only the app's bearer token works): send the request with one of the types X's message lists";
 const HINT_261: &str = "the app has read-only permissions: set 'Read and write' in the developer portal, then regenerate the access token";
 const HINT_415: &str = "the callback URL is not in the app's allow-list: add it (exact match) under User authentication settings in the developer portal";
 const HINT_417: &str = "this app has a callback URL configured: pass it as the callback, or use 'oob' (PIN) only with an app set up for it";
-const HINT_PERMISSIONS: &str = "the app's permissions changed after this access token was issued: regenerate the access token (or run the 3-legged flow again)";
+const HINT_PERMISSIONS: &str = "the app's permissions do not cover this request with this access token: in the developer portal set the app's permissions (User authentication settings, App permissions) to 'Read and write' ('Read and write and Direct message' for DMs), then regenerate the Access Token & Secret (Keys and tokens) or log the user in again (run the 3-legged flow again): a token keeps the permissions it was issued with";
 const HINT_UNAUTHORIZED_CLIENT: &str = "the client type does not match the developer portal's 'Type of App': confidential clients (Web App, Automated App or bot) must send the Client Secret, public clients (Native App, Single page App) must not";
 const HINT_REFRESH: &str = "the refresh token was already used (X rotates it on every refresh) or was revoked: authorize the user again";
 const HINT_CODE: &str =
     "authorization codes are single-use and expire after 30 seconds: restart the authorization";
 const HINT_RATE: &str = "rate limit exceeded: wait until the reset time before retrying";
-const HINT_USER_ENROLLED: &str = "this request is billed to the authenticated user, who is not enrolled in pay-per-use: the user enables it in the developer portal (Billing), or the app pays for it";
-const HINT_PAYMENT: &str = "the account has no credits left (pay-per-use): add credits under Billing in the developer portal";
-const HINT_ENROLLED: &str = "the app must be attached to a Project with the appropriate level of API access in the developer portal";
+const HINT_USER_ENROLLED: &str = "this request is billed to the authenticated user, who is not enrolled in pay-per-use: the user enrolls in the developer portal (Billing, pay-per-use), or the app pays for it";
+const HINT_PAYMENT: &str = "the account has no credits left (pay-per-use): add credits under Billing in the developer portal; X refuses paid requests until then";
+const HINT_ENROLLED: &str = "the app is not attached to a Project with access to this endpoint: in the developer portal (Projects & Apps) add the app to a Project, on a plan (access level) that includes this endpoint, then send with that app's keys and tokens";
 
 impl ApiError {
     /// Parses an error response body of any of X's shapes.
@@ -218,9 +238,21 @@ impl ApiError {
         self
     }
 
-    /// Attaches the rate-limit reset time (Unix seconds).
+    /// Attaches the rate-limit reset time (Unix seconds) to a rate-limit
+    /// refusal ([`ApiErrorKind::RateLimited`]); any other error keeps none
+    /// (X sends `x-rate-limit-reset` on every response, but only a rate
+    /// limit makes it worth waiting for).
     pub fn with_reset_at(mut self, reset: Option<u64>) -> Self {
-        self.reset_at = reset;
+        if self.kind == ApiErrorKind::RateLimited {
+            self.reset_at = reset;
+        }
+        self
+    }
+
+    /// Replaces the hint with a more precise one (what the caller knows of
+    /// the request that X refused).
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
+        self.hint = Some(hint.into());
         self
     }
 
@@ -341,7 +373,12 @@ fn looks_like_html(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
 }
 
-fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
+fn classify(e: &ApiError) -> (ApiErrorKind, Option<Cow<'static, str>>) {
+    let (kind, hint) = classify_static(e);
+    (kind, hint.map(Cow::Borrowed))
+}
+
+fn classify_static(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
     use ApiErrorKind as K;
     if let Some(code) = e.x_code {
         let known = match code {
@@ -382,11 +419,16 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
     if let Some(problem) = e.problem_type.as_deref() {
         match problem {
             "oauth1-permissions" => return (K::PermissionsChanged, Some(HINT_PERMISSIONS)),
-            "unsupported-authentication" => return (K::Forbidden, Some(HINT_220)),
-            "client-forbidden" if e.reason.as_deref() == Some("user-not-enrolled") => {
-                return (K::Forbidden, Some(HINT_USER_ENROLLED));
+            "unsupported-authentication" => {
+                return (K::UnsupportedAuthentication, Some(HINT_UNSUPPORTED));
             }
-            "client-forbidden" => return (K::Forbidden, Some(HINT_ENROLLED)),
+            "client-forbidden" => {
+                return match e.reason.as_deref() {
+                    Some("user-not-enrolled") => (K::UserNotEnrolled, Some(HINT_USER_ENROLLED)),
+                    Some("official-client-forbidden") => (K::Forbidden, None),
+                    _ => (K::ClientNotEnrolled, Some(HINT_ENROLLED)),
+                };
+            }
             "usage-capped" | "rate-limit-exceeded" => return (K::RateLimited, Some(HINT_RATE)),
             "invalid-request" => return (K::InvalidRequest, None),
             _ => {}
@@ -404,7 +446,7 @@ fn classify(e: &ApiError) -> (ApiErrorKind, Option<&'static str>) {
         401 => (K::Authentication, None),
         403 => (K::Forbidden, None),
         429 => (K::RateLimited, Some(HINT_RATE)),
-        402 => (K::Forbidden, Some(HINT_PAYMENT)),
+        402 => (K::PaymentRequired, Some(HINT_PAYMENT)),
         400 => (K::InvalidRequest, None),
         _ => (K::Other, None),
     }
@@ -422,21 +464,44 @@ impl fmt::Display for ApiError {
         if let Some(problem) = &self.problem_type {
             write!(f, ", {problem}")?;
         }
-        write!(f, "): {}", self.api_message)?;
-        if let Some(hint) = self.hint {
-            write!(f, ". Hint: {hint}")?;
+        f.write_str("): ")?;
+        let mut text = self.api_message.clone();
+        if let Some(hint) = &self.hint {
+            sentence(&mut text, format_args!("Hint: {hint}"));
         }
-        if let Some(reset) = self.reset_at {
-            write!(f, ". Rate limit resets at {reset} (Unix time)")?;
+        if let Some(reset) = self
+            .reset_at
+            .filter(|_| self.kind == ApiErrorKind::RateLimited)
+        {
+            sentence(
+                &mut text,
+                format_args!("Rate limit resets at {reset} (Unix time)"),
+            );
         }
         if let Some(profile) = &self.profile {
-            write!(
-                f,
-                ". The credentials come from profile {profile}: if its keys were regenerated in the developer portal, store the new ones with set_app_keys (its users are kept)"
-            )?;
+            sentence(
+                &mut text,
+                format_args!(
+                    "The credentials come from profile {profile}: if its keys were regenerated in the developer portal, store the new ones with set_app_keys (its users are kept)"
+                ),
+            );
         }
-        Ok(())
+        f.write_str(&text)
     }
+}
+
+/// Appends a sentence to `text`: after a full stop of its own (X's messages
+/// end in one, some hints do) only a space, never a second one.
+fn sentence(text: &mut String, next: fmt::Arguments<'_>) {
+    use fmt::Write;
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    match text.chars().last() {
+        None => {}
+        Some('.' | '!' | '?' | '…') => text.push(' '),
+        Some(_) => text.push_str(". "),
+    }
+    let _ = text.write_fmt(next);
 }
 
 impl std::error::Error for ApiError {}
@@ -509,7 +574,7 @@ mod tests {
             400,
             br#"{"error":"invalid_request","error_description":"Value passed for the authorization code was invalid."}"#,
         );
-        assert_eq!(e.hint, Some(HINT_CODE));
+        assert_eq!(e.hint.as_deref(), Some(HINT_CODE));
     }
 
     #[test]
@@ -523,7 +588,7 @@ mod tests {
                 e.problem_type.as_deref(),
                 Some("unsupported-authentication")
             );
-            assert_eq!(e.kind, ApiErrorKind::Forbidden);
+            assert_eq!(e.kind, ApiErrorKind::UnsupportedAuthentication);
         }
         let e = ApiError::parse(401, br#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#);
         assert_eq!(e.problem_type.as_deref(), Some("about:blank"));
@@ -557,6 +622,108 @@ mod tests {
         assert_eq!(e.api_message, "HTTP 500 with no error message");
         let e = ApiError::parse(429, b"{}");
         assert_eq!(e.kind, ApiErrorKind::RateLimited);
+    }
+
+    /// Issue 15: "Could not authenticate you.. Hint: … Rate limit resets at
+    /// 1796013149 (Unix time)" on a 401.
+    #[test]
+    fn a_refused_signature_has_one_full_stop_and_no_rate_limit_line() {
+        let e = ApiError::parse(
+            401,
+            br#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#,
+        )
+        .with_reset_at(Some(1_796_013_149));
+        let s = e.to_string();
+        assert!(
+            s.contains("Could not authenticate you. Hint: X could not verify"),
+            "{s}"
+        );
+        assert!(!s.contains(".."), "double punctuation: {s}");
+        assert!(!s.contains("Rate limit"), "a 401 is no rate limit: {s}");
+        assert_eq!(e.reset_at, None);
+    }
+
+    #[test]
+    fn the_rate_limit_line_is_on_rate_limit_refusals_only() {
+        let e = ApiError::parse(
+            429,
+            br#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#,
+        )
+        .with_reset_at(Some(1_796_013_149));
+        assert_eq!(
+            e.to_string(),
+            "X API error (HTTP 429, about:blank): Too Many Requests. Hint: rate limit exceeded: wait until the reset time before retrying. Rate limit resets at 1796013149 (Unix time)"
+        );
+        assert_eq!(e.reset_at, Some(1_796_013_149));
+        let e = ApiError::parse(
+            429,
+            br#"{"errors":[{"code":88,"message":"Rate limit exceeded."}]}"#,
+        )
+        .with_reset_at(Some(7));
+        let s = e.to_string();
+        assert!(
+            s.contains("Rate limit exceeded. Hint: rate limit exceeded"),
+            "{s}"
+        );
+        assert!(
+            s.ends_with("before retrying. Rate limit resets at 7 (Unix time)"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn sentences_never_double_their_punctuation() {
+        for message in ["Done.", "Done!", "Done?", "Done…", "Done. ", "Done"] {
+            let e = ApiError::parse(
+                403,
+                format!(r#"{{"errors":[{{"code":261,"message":"{message}"}}]}}"#).as_bytes(),
+            )
+            .with_hint("do this.");
+            let mut e = e;
+            e.profile = Some("default".into());
+            let s = e.to_string();
+            assert!(
+                !s.contains("..")
+                    && !s.contains("!.")
+                    && !s.contains("?.")
+                    && !s.contains("….")
+                    && !s.contains(". ."),
+                "{s}"
+            );
+            assert!(
+                s.contains("Hint: do this. The credentials come from profile default"),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn enrollment_billing_and_credential_type_refusals_have_their_own_kind() {
+        let forbidden = |reason: &str| {
+            ApiError::parse(403, format!(r#"{{"title":"Client Forbidden","detail":"d","reason":"{reason}","type":"https://api.twitter.com/2/problems/client-forbidden"}}"#).as_bytes())
+        };
+        let e = forbidden("client-not-enrolled");
+        assert_eq!(e.kind, ApiErrorKind::ClientNotEnrolled);
+        assert!(e.hint.unwrap().contains("add the app to a Project"));
+        let e = forbidden("user-not-enrolled");
+        assert_eq!(e.kind, ApiErrorKind::UserNotEnrolled);
+        assert!(e.hint.unwrap().contains("billed to the authenticated user"));
+        assert_eq!(
+            forbidden("official-client-forbidden").kind,
+            ApiErrorKind::Forbidden
+        );
+        let e = ApiError::parse(402, br#"{"title":"Payment Required","detail":"no credits","type":"about:blank","status":402}"#);
+        assert_eq!(e.kind, ApiErrorKind::PaymentRequired);
+        assert!(e.hint.unwrap().contains("add credits under Billing"));
+        let e = ApiError::parse(403, br#"{"title":"Unsupported Authentication","detail":"d","type":"https://api.x.com/2/problems/unsupported-authentication","status":403}"#);
+        assert_eq!(e.kind, ApiErrorKind::UnsupportedAuthentication);
+        let e = ApiError::parse(403, br#"{"title":"Forbidden","detail":"d","type":"https://api.x.com/2/problems/oauth1-permissions","status":403}"#);
+        assert_eq!(e.kind, ApiErrorKind::PermissionsChanged);
+        assert!(
+            e.hint
+                .unwrap()
+                .contains("regenerate the Access Token & Secret")
+        );
     }
 
     #[test]

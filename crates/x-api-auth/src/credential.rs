@@ -21,6 +21,60 @@ pub enum Credential {
     OAuth2User(OAuth2UserToken),
 }
 
+/// The type of a [`Credential`], as X's endpoints accept them (the
+/// `security` requirements of X's OpenAPI document): what
+/// the `endpoints` module lists for each endpoint.
+///
+/// ```
+/// use x_api_auth::{BearerToken, Credential, CredentialKind};
+/// let bearer = Credential::Bearer(BearerToken::new("AAAA"));
+/// assert_eq!(bearer.kind(), CredentialKind::Bearer);
+/// assert_eq!(CredentialKind::Bearer.label(), "OAuth 2.0 Application-Only");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CredentialKind {
+    /// OAuth 1.0a user context (X's `UserToken`).
+    OAuth1,
+    /// An app-only bearer token (X's `BearerToken`).
+    Bearer,
+    /// An OAuth 2.0 user token (X's `OAuth2UserToken`).
+    OAuth2User,
+}
+
+impl CredentialKind {
+    /// A stable name: `oauth1_user`, `app_bearer` or `oauth2_user`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::OAuth1 => "oauth1_user",
+            CredentialKind::Bearer => "app_bearer",
+            CredentialKind::OAuth2User => "oauth2_user",
+        }
+    }
+
+    /// X's name for it in its error messages: `OAuth 1.0a User Context`,
+    /// `OAuth 2.0 Application-Only` or `OAuth 2.0 User Context`.
+    pub fn label(self) -> &'static str {
+        match self {
+            CredentialKind::OAuth1 => "OAuth 1.0a User Context",
+            CredentialKind::Bearer => "OAuth 2.0 Application-Only",
+            CredentialKind::OAuth2User => "OAuth 2.0 User Context",
+        }
+    }
+
+    /// What it is and where it comes from, for a hint.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CredentialKind::OAuth1 => {
+                "OAuth 1.0a user context (the API Key & Secret with the user's Access Token & Secret)"
+            }
+            CredentialKind::Bearer => "an app-only bearer token (obtain_bearer)",
+            CredentialKind::OAuth2User => {
+                "an OAuth 2.0 user token (the PKCE login: start_authorization, finish_authorization)"
+            }
+        }
+    }
+}
+
 /// What a credential needs to know of an outgoing HTTP request, as any HTTP
 /// client holds it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,6 +127,15 @@ pub fn form_body<'a>(parts: &RequestParts<'a>) -> Result<Option<&'a str>> {
 }
 
 impl Credential {
+    /// The credential's type.
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            Credential::OAuth1(_) => CredentialKind::OAuth1,
+            Credential::Bearer(_) => CredentialKind::Bearer,
+            Credential::OAuth2User(_) => CredentialKind::OAuth2User,
+        }
+    }
+
     /// The `Authorization` header for a request about to be sent by any HTTP
     /// client: OAuth 1.0a signs the method, URL, query and a form body;
     /// bearer tokens are checked for header injection.

@@ -96,6 +96,33 @@ pub enum Error {
         reason: String,
     },
 
+    /// The request was not sent: the endpoint does not accept this type of
+    /// credential (X would answer 403 `unsupported-authentication`), as X's
+    /// OpenAPI document says (the `endpoints` module).
+    #[error("{endpoint} was not sent: it does not accept {used}. Hint: {hint}")]
+    UnsupportedAuthentication {
+        /// The method and path template, e.g. `GET /2/users/me`.
+        endpoint: String,
+        /// X's name of the credential type sent (`OAuth 2.0 Application-Only`).
+        used: &'static str,
+        /// What to do: the types the endpoint accepts.
+        hint: String,
+    },
+
+    /// The request was not sent: the OAuth 2.0 user token was not granted a
+    /// scope the endpoint requires (X would answer 403).
+    #[error(
+        "{endpoint} was not sent: the OAuth 2.0 user token lacks scopes it requires: {scope}. Hint: {hint}"
+    )]
+    MissingScope {
+        /// The method and path template, e.g. `POST /2/tweets`.
+        endpoint: String,
+        /// The missing scopes, space-separated.
+        scope: String,
+        /// What to do: log the user in again asking for them.
+        hint: String,
+    },
+
     /// A successful HTTP response whose body is not what the protocol says it
     /// must be (a missing field, a wrong `token_type`, an unconfirmed callback).
     #[error("unexpected response (HTTP {status}): {reason}")]
@@ -162,7 +189,9 @@ impl Error {
     /// `X_CONFIG`, `X_INVALID_INPUT`, `X_STATE_MISMATCH`, `X_ACCESS_DENIED`,
     /// `X_TRANSPORT`, `X_UNEXPECTED_RESPONSE`, `X_AUTHENTICATION`,
     /// `X_CLOCK_SKEW`, `X_INVALID_TOKEN`, `X_REAUTHORIZE`, `X_RATE_LIMITED`,
-    /// `X_FORBIDDEN`, `X_UNAUTHORIZED_CLIENT`, `X_INVALID_REQUEST`,
+    /// `X_FORBIDDEN`, `X_UNSUPPORTED_AUTHENTICATION`, `X_MISSING_SCOPE`,
+    /// `X_OAUTH1_PERMISSIONS`, `X_CLIENT_NOT_ENROLLED`, `X_USER_NOT_ENROLLED`,
+    /// `X_PAYMENT_REQUIRED`, `X_UNAUTHORIZED_CLIENT`, `X_INVALID_REQUEST`,
     /// `X_API_ERROR`, `X_STORE`, `X_INSECURE_TRANSPORT`.
     ///
     /// ```
@@ -180,6 +209,8 @@ impl Error {
             Error::Store { .. } => "X_STORE",
             Error::InsecureTransport { .. } => "X_INSECURE_TRANSPORT",
             Error::LoginRequired { .. } => "X_REAUTHORIZE",
+            Error::UnsupportedAuthentication { .. } => "X_UNSUPPORTED_AUTHENTICATION",
+            Error::MissingScope { .. } => "X_MISSING_SCOPE",
             Error::Api(api) => match api.kind {
                 K::Authentication | K::BadAuthenticationData | K::AppCredentials => {
                     "X_AUTHENTICATION"
@@ -188,7 +219,12 @@ impl Error {
                 K::InvalidToken => "X_INVALID_TOKEN",
                 K::ReauthorizationRequired => "X_REAUTHORIZE",
                 K::RateLimited => "X_RATE_LIMITED",
-                K::Forbidden | K::CallbackNotApproved | K::PermissionsChanged => "X_FORBIDDEN",
+                K::Forbidden | K::CallbackNotApproved => "X_FORBIDDEN",
+                K::UnsupportedAuthentication => "X_UNSUPPORTED_AUTHENTICATION",
+                K::PermissionsChanged => "X_OAUTH1_PERMISSIONS",
+                K::ClientNotEnrolled => "X_CLIENT_NOT_ENROLLED",
+                K::UserNotEnrolled => "X_USER_NOT_ENROLLED",
+                K::PaymentRequired => "X_PAYMENT_REQUIRED",
                 K::UnauthorizedClient => "X_UNAUTHORIZED_CLIENT",
                 K::InvalidRequest => "X_INVALID_REQUEST",
                 K::Other => "X_API_ERROR",
@@ -211,6 +247,12 @@ impl Error {
         "X_REAUTHORIZE",
         "X_RATE_LIMITED",
         "X_FORBIDDEN",
+        "X_UNSUPPORTED_AUTHENTICATION",
+        "X_MISSING_SCOPE",
+        "X_OAUTH1_PERMISSIONS",
+        "X_CLIENT_NOT_ENROLLED",
+        "X_USER_NOT_ENROLLED",
+        "X_PAYMENT_REQUIRED",
         "X_UNAUTHORIZED_CLIENT",
         "X_INVALID_REQUEST",
         "X_API_ERROR",
@@ -244,7 +286,7 @@ impl Error {
                     ("reason", api.reason.as_deref().map(Text)),
                     ("api_message", Some(Text(&api.api_message))),
                     ("kind", Some(Text(api.kind.as_str()))),
-                    ("hint", api.hint.map(Text)),
+                    ("hint", api.hint.as_deref().map(Text)),
                     ("base_string", api.base_string.as_deref().map(Text)),
                     ("reset_at", api.reset_at.map(Number)),
                     ("profile", api.profile.as_deref().map(Text)),
@@ -264,6 +306,11 @@ impl Error {
             Error::LoginRequired { profile, user, .. } => {
                 fields.push(("profile", Text(profile)));
                 fields.push(("user", Text(user)));
+            }
+            Error::UnsupportedAuthentication { hint, .. } => fields.push(("hint", Text(hint))),
+            Error::MissingScope { scope, hint, .. } => {
+                fields.push(("scope", Text(scope)));
+                fields.push(("hint", Text(hint)));
             }
             _ => {}
         }

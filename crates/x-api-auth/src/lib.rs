@@ -13,9 +13,12 @@ mod clock;
 mod credential;
 mod credentials;
 mod encode;
+pub mod endpoints;
 mod error;
 mod flows;
+mod form;
 mod http_date;
+pub mod logging;
 pub mod oauth1;
 pub mod oauth2;
 mod scope;
@@ -27,13 +30,18 @@ pub mod webhook;
 pub use api::{ApiResponse, Body, RateLimit};
 pub use api_error::{ApiError, ApiErrorKind};
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
-pub use credential::{Authorization, Credential, FORM_CONTENT_TYPE, RequestParts, form_body};
+pub use credential::{
+    Authorization, Credential, CredentialKind, FORM_CONTENT_TYPE, RequestParts, form_body,
+};
 pub use credentials::{AccessToken, ConsumerKeys, OAuth2Client, OAuth2UserToken, env_vars};
 pub use encode::{encode_form, form_urlencode_component, parse_form, percent_encode};
 pub use error::{Error, ErrorField, Result, StoreErrorKind};
 #[cfg(feature = "reqwest")]
 pub use flows::XAuthSettings;
 pub use flows::{DEFAULT_API_BASE, DEFAULT_WEB_BASE, XAuth};
+pub use form::{
+    FORM_VALUE_TYPES, FormEntry, FormError, FormValue, conflicting_arguments, form_pairs,
+};
 pub use http_date::parse_http_date;
 pub use oauth1::{OAuth1, SignableRequest, SignatureMethod, SignedRequest};
 pub use oauth2::PendingAuthorization;

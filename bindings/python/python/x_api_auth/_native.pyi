@@ -1,6 +1,7 @@
 """Type stubs of the native module (the Rust core)."""
 
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Union, final
 
 from typing_extensions import disjoint_base
@@ -40,7 +41,14 @@ __all__ = [
     "verify_webhook_signature",
 ]
 
-_Form = Mapping[str, str] | Iterable[tuple[str, str]]
+_FormScalar = str | int | float | bytes
+_FormValue = _FormScalar | list[_FormScalar] | tuple[_FormScalar, ...]
+# A mapping (values: str, int, float, bytes as UTF-8, or a list/tuple of those for a
+# repeated key), an iterable of (key, value) pairs, or an encoded form (str).
+_Form = Mapping[str, _FormValue] | Iterable[Sequence[Any]] | str
+# X's scope names (custom:NAME for one X added after this release): a list or one
+# space-separated string.
+_Scopes = str | Iterable[str]
 _Credential = Union["OAuth1", "BearerToken", "OAuth2UserToken"]
 
 ERROR_CODES: list[str]
@@ -92,7 +100,7 @@ class OAuth2UserToken:
         access_token: str,
         refresh_token: str | None = None,
         expires_at: float | None = None,
-        scopes: list[str] | None = None,
+        scopes: _Scopes | None = None,
     ) -> OAuth2UserToken: ...
     def access_token(self) -> str: ...
     def refresh_token(self) -> str | None: ...
@@ -210,6 +218,8 @@ class XAuth:
         *,
         insecure_allow_http: bool | None = None,
         user_agent: str | None = None,
+        proxy: str | None = None,
+        ca_certs: Sequence[str | os.PathLike[str]] | None = None,
     ) -> XAuth: ...
     @property
     def user_agent(self) -> str: ...
@@ -232,7 +242,7 @@ class XAuth:
     def obtain_bearer(self, consumer: ConsumerKeys) -> BearerToken: ...
     def invalidate_bearer(self, consumer: ConsumerKeys, bearer: BearerToken) -> None: ...
     def start_authorization(
-        self, client: OAuth2Client, redirect_uri: str, scopes: list[str]
+        self, client: OAuth2Client, redirect_uri: str, scopes: _Scopes
     ) -> PendingAuthorization: ...
     def finish_authorization(
         self, client: OAuth2Client, pending: PendingAuthorization, callback: str
@@ -259,6 +269,10 @@ class Sandbox:
     @property
     def counters(self) -> dict[str, int] | None: ...
     def advance_clock(self, seconds: int) -> bool: ...
+    @staticmethod
+    def approve(authorize_url: str, user: str | None = None) -> str: ...
+    @staticmethod
+    def deny(authorize_url: str) -> str: ...
     def stop(self) -> None: ...
 
 def authorize(
@@ -267,7 +281,7 @@ def authorize(
     url: str,
     *,
     content_type: str | bytes | None = None,
-    body: object = None,
+    body: str | bytes | bytearray | _Form | None = None,
 ) -> str: ...
 
 @disjoint_base

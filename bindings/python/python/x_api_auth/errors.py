@@ -3,7 +3,9 @@
 Every exception carries ``code``, a stable string shared with the Rust and Node
 packages (``X_INVALID_TOKEN``, ``X_RATE_LIMITED``, ``X_REAUTHORIZE``, ...).
 Errors answered by X carry ``status``, ``x_code``, ``error``, ``problem_type``,
-``api_message``, ``kind``, ``hint``, ``base_string`` and ``reset_at``.
+``reason``, ``api_message``, ``kind``, ``hint``, ``base_string`` and ``reset_at``;
+requests refused before they were sent (``X_UNSUPPORTED_AUTHENTICATION``,
+``X_MISSING_SCOPE``) carry ``hint`` (and ``scope``, the missing scopes).
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ __all__ = [
     "InvalidTokenError",
     "ReauthorizationRequiredError",
     "ForbiddenError",
+    "UnsupportedAuthenticationError",
+    "MissingScopeError",
+    "OAuth1PermissionsError",
+    "ClientNotEnrolledError",
+    "UserNotEnrolledError",
+    "PaymentRequiredError",
     "RateLimitedError",
     "UnauthorizedClientError",
     "InvalidRequestError",
@@ -52,6 +60,8 @@ class XAuthError(Exception):
     timeout: bool | None = None
     profile: str | None = None
     user: str | None = None
+    reason: str | None = None
+    scope: str | None = None
 
     def __init__(self, message: str, **attributes: Any) -> None:
         super().__init__(message)
@@ -137,6 +147,50 @@ class ForbiddenError(XApiError):
     code = "X_FORBIDDEN"
 
 
+class UnsupportedAuthenticationError(ForbiddenError):
+    """The endpoint does not accept this type of credential (an app-only bearer token where a
+    user must be authenticated, or the reverse): X answered 403 unsupported-authentication, or
+    the request was not sent because X's endpoint table says so (``status`` is then None).
+    ``hint`` names the types it accepts."""
+
+    code = "X_UNSUPPORTED_AUTHENTICATION"
+
+
+class MissingScopeError(ForbiddenError):
+    """Not sent: the OAuth 2.0 user token was not granted a scope the endpoint requires
+    (``scope`` names the missing ones). Adding a scope needs a new consent: log the user in again."""
+
+    code = "X_MISSING_SCOPE"
+
+
+class OAuth1PermissionsError(ForbiddenError):
+    """403 oauth1-permissions: the app's permissions do not cover this request with this access
+    token. Set them in the developer portal, then regenerate the access token."""
+
+    code = "X_OAUTH1_PERMISSIONS"
+
+
+class ClientNotEnrolledError(ForbiddenError):
+    """403 client-not-enrolled: the app is not attached to a Project with access to this endpoint
+    (developer portal, Projects & Apps)."""
+
+    code = "X_CLIENT_NOT_ENROLLED"
+
+
+class UserNotEnrolledError(ForbiddenError):
+    """403 user-not-enrolled: the request is billed to the authenticated user, who is not enrolled
+    in pay-per-use (developer portal, Billing)."""
+
+    code = "X_USER_NOT_ENROLLED"
+
+
+class PaymentRequiredError(ForbiddenError):
+    """HTTP 402: the account has no credits left (pay-per-use): add credits under Billing in the
+    developer portal."""
+
+    code = "X_PAYMENT_REQUIRED"
+
+
 class RateLimitedError(XApiError):
     """Too many requests; ``reset_at`` is when the window resets (Unix seconds)."""
 
@@ -192,6 +246,12 @@ CLASS_BY_CODE: dict[str, type[XAuthError]] = {
         InvalidTokenError,
         ReauthorizationRequiredError,
         ForbiddenError,
+        UnsupportedAuthenticationError,
+        MissingScopeError,
+        OAuth1PermissionsError,
+        ClientNotEnrolledError,
+        UserNotEnrolledError,
+        PaymentRequiredError,
         UnauthorizedClientError,
         InvalidRequestError,
         RateLimitedError,

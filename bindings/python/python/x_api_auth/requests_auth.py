@@ -29,7 +29,8 @@ class OAuth1Auth(AuthBase):
             request.method or "GET",
             request.url or "",
             content_type=request.headers.get("Content-Type"),
-            body=request.body,
+            # A streamed body (a file, a generator) is never a form the signature could cover.
+            body=request.body if isinstance(request.body, (str, bytes)) else None,
         )
         return request
 

@@ -13,8 +13,6 @@ and take the ``x_sandbox`` fixture.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,7 +39,10 @@ class Sandbox:
     """The X-compatible auth sandbox, running in-process on a loopback port.
 
     ``config`` is a configuration dict (apps, users, timestamp_window_secs,
-    consent, revoke_family_on_reuse); the built-in app and users when omitted.
+    consent, revoke_family_on_reuse, api_access: ``client-not-enrolled``,
+    ``user-not-enrolled``, ``payment-required``, ``oauth1-permissions`` or
+    ``unsupported-authentication``, also per app); the built-in app and users
+    when omitted.
     """
 
     @_typed
@@ -105,10 +106,27 @@ class Sandbox:
         manager.set_app_keys(consumer=self.consumer_keys, client=client)
         x = self.xauth()
         pending = x.start_authorization(client, CALLBACK, ["tweet.read", "users.read", "offline.access"])
-        token = x.finish_authorization(client, pending, approve_consent(f"{pending.url}&sandbox_user={user}"))
+        token = x.finish_authorization(client, pending, self.approve(pending.url, user))
         account = next(u for u in self.info["users"] if user in (u["id"], u["username"]))
         manager.save_login(account["id"], oauth2=token, screen_name=account["username"])
         return token
+
+    @staticmethod
+    def approve(authorize_url: str, user: str | None = None) -> str:
+        """Approves the consent page at ``authorize_url`` (OAuth 2.0 or 1.0a) as ``user`` (an id
+        or username; the first user when omitted), as a browser would, and returns what the
+        browser gets: the callback URL for ``finish_authorization`` / ``parse_callback``, or the
+        PIN of an ``oob`` login. A PKCE login against the sandbox is three lines::
+
+            pending = x.start_authorization(client, CALLBACK, ["tweet.read", "users.read"])
+            token = x.finish_authorization(client, pending, sandbox.approve(pending.url))
+        """
+        return _typed(_native.Sandbox.approve)(authorize_url, user)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def deny(authorize_url: str) -> str:
+        """Denies the consent page: returns the callback URL carrying the denial."""
+        return _typed(_native.Sandbox.deny)(authorize_url)  # type: ignore[no-any-return]
 
     @_typed
     def advance_clock(self, seconds: int) -> None:
@@ -138,19 +156,11 @@ def _config_json(config: dict[str, Any]) -> str:
         raise kind(f"argument 'config': {error}", field="config", code="X_INVALID_INPUT") from error
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def approve_consent(url: str) -> str:
-    """Approves a consent page (OAuth 2.0 or OAuth 1.0a) as a browser would, and returns the
-    callback URL it redirects to (not followed): pass it to ``finish_authorization``."""
-    try:
-        urllib.request.build_opener(_NoRedirect).open(f"{url}&sandbox_decision=approve", timeout=10)
-    except urllib.error.HTTPError as redirect:
-        return str(redirect.headers["Location"])
-    raise AssertionError("the consent page did not redirect")
+def approve_consent(url: str, user: str | None = None) -> str:
+    """Approves a consent page (OAuth 2.0 or OAuth 1.0a) as ``user`` (an id or username; the
+    first user when omitted), as a browser would, and returns the callback URL it redirects to
+    (not followed): pass it to ``finish_authorization`` (or the PIN, for an ``oob`` login)."""
+    return Sandbox.approve(url, user)
 
 
 try:

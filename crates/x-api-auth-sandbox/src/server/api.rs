@@ -1,12 +1,17 @@
 //! The API endpoints that check tokens: users/me, users/by/username, verify_credentials
 //! and an echo endpoint, all with X's rate-limit headers (and `x-access-level` on
-//! successes to OAuth 1.0a user context), counted in the counters.
+//! successes to OAuth 1.0a user context), counted in the counters. Every other
+//! operation of X's endpoint table (`x_api_auth::endpoints`) answers with what it
+//! verified, like the echo. Each checks, as X does, the credential type and the
+//! OAuth 2.0 scopes the table lists for it, and the refusal `api_access` sets up.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use x_api_auth::CredentialKind;
+use x_api_auth::endpoints::{self, EndpointAuth};
 
 use super::oauth1::{TokenKind, verify_oauth1};
 use super::{AppState, Shared, form_pairs, is_form, received, with_access_level};
@@ -32,9 +37,6 @@ fn rate_limited(shared: &Shared, mut response: Response) -> Response {
 fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) -> Response {
     if caller.is_ok() {
         shared.count(Counter::ApiRequests);
-        if let Some(refusal) = access_refusal(&shared.config.api_access) {
-            return rate_limited(shared, refusal);
-        }
     }
     if response.status() == StatusCode::UNAUTHORIZED {
         shared.count(Counter::ApiUnauthorized);
@@ -49,8 +51,57 @@ fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) 
     rate_limited(shared, response)
 }
 
+/// What an authenticated caller is refused before the endpoint answers: the
+/// refusal its app's `api_access` sets up, then, for an operation of X's
+/// endpoint table, a credential type it does not accept (403
+/// `unsupported-authentication`), an OAuth 2.0 token without a scope it
+/// requires (403 `Forbidden`), and a write by OAuth 1.0a user context of an
+/// app whose access level is `read` (403 `oauth1-permissions`).
+fn gate(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    caller: &Result<Caller, XError>,
+) -> Option<Response> {
+    let caller = caller.as_ref().ok()?;
+    let app = caller.consumer_key().and_then(|key| shared.app(key));
+    let api_access = app
+        .and_then(|a| a.api_access.as_deref())
+        .unwrap_or(&shared.config.api_access);
+    if let Some(refusal) = access_refusal(api_access, caller) {
+        return Some(refusal);
+    }
+    let endpoint = endpoints::lookup(method.as_str(), uri.path())?;
+    endpoint_refusal(&endpoint, method, caller).map(IntoResponse::into_response)
+}
+
+/// X's refusal of `caller` on `endpoint`, from the endpoint table.
+fn endpoint_refusal(endpoint: &EndpointAuth, method: &Method, caller: &Caller) -> Option<XError> {
+    let kind = caller.kind();
+    if !endpoint.accepts_credential(kind) {
+        return Some(XError::unsupported_auth(kind, endpoint.accepts));
+    }
+    match caller {
+        Caller::User {
+            scopes: Some(scopes),
+            ..
+        } => {
+            let granted: Vec<_> = scopes
+                .iter()
+                .map(|s| x_api_auth::oauth2::Scope::new(s.as_str()))
+                .collect();
+            (!endpoint.missing_scopes(&granted).is_empty()).then_some(XError::FORBIDDEN)
+        }
+        Caller::User {
+            access_level: Some(level),
+            ..
+        } if level == "read" && method != Method::GET => Some(XError::OAUTH1_PERMISSIONS),
+        _ => None,
+    }
+}
+
 /// The refusal `api_access` sets up, in X's shapes (`None` for `ok`).
-fn access_refusal(api_access: &str) -> Option<Response> {
+fn access_refusal(api_access: &str, caller: &Caller) -> Option<Response> {
     let forbidden = |reason: &str, detail: &str| {
         json!({
             "title": "Client Forbidden",
@@ -79,21 +130,59 @@ fn access_refusal(api_access: &str) -> Option<Response> {
             StatusCode::PAYMENT_REQUIRED,
             json!({"title": "Payment Required", "detail": "Your account has no credits left for this request.", "type": "about:blank", "status": 402}),
         ),
+        "oauth1-permissions" if caller.kind() == CredentialKind::OAuth1 => {
+            return Some(XError::OAUTH1_PERMISSIONS.into_response());
+        }
+        "unsupported-authentication" => {
+            let others: Vec<CredentialKind> = [
+                CredentialKind::OAuth1,
+                CredentialKind::Bearer,
+                CredentialKind::OAuth2User,
+            ]
+            .into_iter()
+            .filter(|k| *k != caller.kind())
+            .collect();
+            return Some(XError::unsupported_auth(caller.kind(), &others).into_response());
+        }
         _ => return None,
     };
     Some((status, axum::Json(body)).into_response())
 }
 
-/// Who is calling an API endpoint.
+/// Who is calling an API endpoint, and the consumer key of their app (when
+/// the sandbox knows it).
 enum Caller {
-    AppOnly,
+    AppOnly {
+        consumer_key: Option<String>,
+    },
     User {
         user_id: String,
         scheme: &'static str,
         scopes: Option<Vec<String>>,
         /// The app's access level, for OAuth 1.0a user context only.
         access_level: Option<String>,
+        consumer_key: Option<String>,
     },
+}
+
+impl Caller {
+    fn kind(&self) -> CredentialKind {
+        match self {
+            Caller::AppOnly { .. } => CredentialKind::Bearer,
+            Caller::User {
+                scheme: "oauth1", ..
+            } => CredentialKind::OAuth1,
+            Caller::User { .. } => CredentialKind::OAuth2User,
+        }
+    }
+
+    fn consumer_key(&self) -> Option<&str> {
+        match self {
+            Caller::AppOnly { consumer_key } | Caller::User { consumer_key, .. } => {
+                consumer_key.as_deref()
+            }
+        }
+    }
 }
 
 fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XError> {
@@ -102,19 +191,28 @@ fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XE
     };
     if let Some(token) = authorization.strip_prefix("Bearer ") {
         let store = shared.store();
-        if store.bearers.values().any(|b| b == token) {
-            return Ok(Caller::AppOnly);
+        if let Some((consumer_key, _)) = store.bearers.iter().find(|(_, b)| *b == token) {
+            return Ok(Caller::AppOnly {
+                consumer_key: Some(consumer_key.clone()),
+            });
         }
         return match store.user_tokens.get(token) {
             Some(t)
                 if t.expires_at > shared.clock.now()
                     && !store.revoked_families.contains(&t.family) =>
             {
+                let consumer_key = shared
+                    .config
+                    .apps
+                    .iter()
+                    .find(|a| a.clients.iter().any(|c| c.client_id == t.client_id))
+                    .map(|a| a.consumer_key.clone());
                 Ok(Caller::User {
                     user_id: t.user_id.clone(),
                     scheme: "oauth2_user",
                     scopes: Some(t.scopes.clone()),
                     access_level: None,
+                    consumer_key,
                 })
             }
             _ => Err(XError::UNAUTHORIZED),
@@ -139,6 +237,7 @@ fn authenticate(shared: &Shared, request: &ReceivedRequest) -> Result<Caller, XE
         scheme: "oauth1",
         scopes: None,
         access_level: app.map(|a| a.access_level.clone()),
+        consumer_key: Some(verified.consumer_key),
     })
 }
 
@@ -160,10 +259,14 @@ pub(super) async fn users_me(
     body: Bytes,
 ) -> Response {
     let caller = authenticate(&shared, &received(&method, &uri, &headers, &body));
-    let response = match &caller {
-        Ok(Caller::AppOnly) => XError::UNSUPPORTED_AUTH.into_response(),
-        Ok(Caller::User { user_id, .. }) => user_json(shared.user(user_id)),
-        Err(e) => e.clone().into_response(),
+    let response = match (&caller, gate(&shared, &method, &uri, &caller)) {
+        (_, Some(refusal)) => refusal,
+        (Ok(Caller::AppOnly { .. }), None) => {
+            let user = [CredentialKind::OAuth1, CredentialKind::OAuth2User];
+            XError::unsupported_auth(CredentialKind::Bearer, &user).into_response()
+        }
+        (Ok(Caller::User { user_id, .. }), None) => user_json(shared.user(user_id)),
+        (Err(e), None) => e.clone().into_response(),
     };
     finish(&shared, &caller, response)
 }
@@ -177,9 +280,10 @@ pub(super) async fn user_by_username(
     body: Bytes,
 ) -> Response {
     let caller = authenticate(&shared, &received(&method, &uri, &headers, &body));
-    let response = match &caller {
-        Ok(_) => user_json(shared.user_named(&username)),
-        Err(e) => e.clone().into_response(),
+    let response = match (&caller, gate(&shared, &method, &uri, &caller)) {
+        (_, Some(refusal)) => refusal,
+        (Ok(_), None) => user_json(shared.user_named(&username)),
+        (Err(e), None) => e.clone().into_response(),
     };
     finish(&shared, &caller, response)
 }
@@ -200,16 +304,17 @@ pub(super) async fn verify_credentials(
         return XError::BAD_AUTH_DATA.into_response();
     }
     let caller = authenticate(&shared, &request);
-    let response = match &caller {
-        Ok(Caller::User { user_id, .. }) => match shared.user(user_id) {
+    let response = match (&caller, gate(&shared, &method, &uri, &caller)) {
+        (_, Some(refusal)) => refusal,
+        (Ok(Caller::User { user_id, .. }), None) => match shared.user(user_id) {
             Some(u) => {
                 axum::Json(json!({"id_str": u.id, "screen_name": u.username, "name": u.name}))
                     .into_response()
             }
             None => XError::INVALID_TOKEN.into_response(),
         },
-        Ok(Caller::AppOnly) => XError::BAD_AUTH_DATA.into_response(),
-        Err(e) => e.clone().into_response(),
+        (Ok(Caller::AppOnly { .. }), None) => XError::BAD_AUTH_DATA.into_response(),
+        (Err(e), None) => e.clone().into_response(),
     };
     finish(&shared, &caller, response)
 }
@@ -221,17 +326,52 @@ pub(super) async fn echo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    answer_verified(&shared, method, uri, headers, body, None)
+}
+
+/// Any other path: an operation of X's endpoint table answers like the echo
+/// (with its `operation`), after X's checks of the credential; anything
+/// else is a 404.
+pub(super) async fn known_endpoint(
+    State(shared): AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match endpoints::lookup(method.as_str(), uri.path()) {
+        Some(endpoint) if uri.path().starts_with("/2/") => {
+            answer_verified(&shared, method, uri, headers, body, Some(endpoint))
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// What the request verified as, as JSON: the credential's scheme, user and
+/// scopes, the method, query, form or JSON body and headers (not
+/// `authorization`), and the operation of X's table it went to.
+fn answer_verified(
+    shared: &Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    endpoint: Option<EndpointAuth>,
+) -> Response {
     let request = received(&method, &uri, &headers, &body);
-    let caller = authenticate(&shared, &request);
+    let caller = authenticate(shared, &request);
+    if let Some(refusal) = gate(shared, &method, &uri, &caller) {
+        return finish(shared, &caller, refusal);
+    }
     let (scheme, user_id, scopes) = match &caller {
-        Ok(Caller::AppOnly) => ("app_only", None, None),
+        Ok(Caller::AppOnly { .. }) => ("app_only", None, None),
         Ok(Caller::User {
             user_id,
             scheme,
             scopes,
             ..
         }) => (*scheme, Some(user_id), scopes.as_ref()),
-        Err(e) => return finish(&shared, &caller, e.clone().into_response()),
+        Err(e) => return finish(shared, &caller, e.clone().into_response()),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -246,7 +386,7 @@ pub(super) async fn echo(
     } else {
         Value::Null
     };
-    let response = axum::Json(json!({
+    let mut echo = json!({
         "auth": scheme,
         "user_id": user_id,
         "scopes": scopes,
@@ -261,7 +401,9 @@ pub(super) async fn echo(
             .filter(|(name, _)| *name != header::AUTHORIZATION)
             .map(|(name, value)| json!([name.as_str(), value.to_str().unwrap_or("")]))
             .collect::<Vec<_>>(),
-    }))
-    .into_response();
-    finish(&shared, &caller, response)
+    });
+    if let Some(endpoint) = endpoint {
+        echo["operation"] = endpoint.operation.into();
+    }
+    finish(shared, &caller, axum::Json(echo).into_response())
 }

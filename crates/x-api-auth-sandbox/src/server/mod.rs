@@ -157,6 +157,7 @@ pub fn router(
         )
         .route("/2/echo", any(api::echo))
         .route(Counters::PATH, get(sandbox_counters))
+        .fallback(api::known_endpoint)
         .with_state(shared)
 }
 

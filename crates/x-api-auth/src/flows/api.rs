@@ -7,6 +7,7 @@ use super::XAuth;
 use crate::api::{ApiResponse, Body, RateLimit};
 use crate::api_error::{ApiError, ApiErrorKind};
 use crate::credential::{Credential, RequestParts};
+use crate::endpoints::{self, EndpointAuth};
 use crate::error::{Error, Result};
 use crate::http_date::parse_http_date;
 use crate::transport::{API_RESPONSE_LIMIT, HttpRequest};
@@ -53,6 +54,12 @@ impl XAuth {
     /// Sends an authorised request to X. `path` is relative to the API base
     /// (or an absolute URL) and may carry a query. A 401 with code 135
     /// (clock skew) is retried once with the offset read from X's `Date`.
+    ///
+    /// A request X's endpoint table says X would refuse is not sent
+    /// ([`endpoints::check`]): a credential type the endpoint does not accept
+    /// (`X_UNSUPPORTED_AUTHENTICATION`), an OAuth 2.0 user token without a
+    /// scope it requires (`X_MISSING_SCOPE`). When X refuses a request, the
+    /// error's hint says what to do about this credential on this endpoint.
     pub async fn send(
         &self,
         credential: &Credential,
@@ -84,8 +91,9 @@ impl XAuth {
         headers: &[(String, String)],
     ) -> Result<ApiResponse> {
         check_extra_headers(headers)?;
+        let endpoint = endpoints::check(credential, method, path)?;
         match self
-            .send_once(credential, method, path, body, headers)
+            .send_once(credential, method, path, body, headers, endpoint)
             .await?
         {
             Attempt::Done(response) => Ok(response),
@@ -96,8 +104,13 @@ impl XAuth {
                 let offset = i64::try_from(server).unwrap_or(i64::MAX)
                     - i64::try_from(self.clock.unix_seconds()).unwrap_or(i64::MAX);
                 self.clock_offset.store(offset, Ordering::Relaxed);
+                tracing::warn!(
+                    target: crate::logging::TARGET,
+                    offset_secs = offset,
+                    "X's clock differs from this machine's (code 135): signing again with X's time"
+                );
                 match self
-                    .send_once(credential, method, path, body, headers)
+                    .send_once(credential, method, path, body, headers, endpoint)
                     .await?
                 {
                     Attempt::Done(response) => Ok(response),
@@ -115,6 +128,7 @@ impl XAuth {
         path: &str,
         body: &Body,
         headers: &[(String, String)],
+        endpoint: Option<EndpointAuth>,
     ) -> Result<Attempt> {
         let url = self.api_url(path);
         let method = method.to_ascii_uppercase();
@@ -126,6 +140,13 @@ impl XAuth {
             body: &bytes,
             timestamp: Some(self.timestamp()),
         })?;
+        if let Some(base) = &authorization.base_string {
+            tracing::debug!(
+                target: crate::logging::TARGET,
+                base_string = %crate::oauth1::masked_base_string(base),
+                "OAuth 1.0a base string"
+            );
+        }
         let mut request = HttpRequest::new(method, url)
             .header("authorization", authorization.header)
             .response_limit(API_RESPONSE_LIMIT);
@@ -151,8 +172,12 @@ impl XAuth {
                 body: std::mem::take(&mut response.body),
             }));
         }
-        let mut error = ApiError::parse(response.status, &response.body)
-            .with_reset_at(rate_limit.map(|r| r.reset_at));
+        let mut error = endpoints::explain(
+            ApiError::parse(response.status, &response.body),
+            credential.kind(),
+            endpoint,
+        )
+        .with_reset_at(rate_limit.map(|r| r.reset_at));
         if let Some(base) = authorization.base_string.filter(|_| {
             matches!(
                 error.kind,
@@ -161,6 +186,13 @@ impl XAuth {
         }) {
             error = error.with_base_string(base);
         }
+        tracing::debug!(
+            target: crate::logging::TARGET,
+            status = error.status,
+            kind = ?error.kind,
+            x_code = ?error.x_code,
+            "X refused the request"
+        );
         if error.kind == ApiErrorKind::ClockSkew {
             let server_time = response.header("date").and_then(parse_http_date);
             return Ok(Attempt::Skewed { error, server_time });

@@ -51,6 +51,13 @@ pub struct XAuthSettings {
     /// The language binding making the requests (`python`, `node`), named
     /// in the `User-Agent`; the bindings set it.
     pub binding: Option<String>,
+    /// The proxy for every request (`http://host:port`), instead of
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`; `NO_PROXY` still applies.
+    pub proxy: Option<String>,
+    /// PEM files of certificate authorities to trust besides the system's
+    /// (a TLS-inspecting proxy's CA); those named by `SSL_CERT_FILE`,
+    /// `REQUESTS_CA_BUNDLE` and `NODE_EXTRA_CA_CERTS` are trusted too.
+    pub ca_certs: Option<Vec<String>>,
 }
 
 #[cfg(feature = "reqwest")]
@@ -70,8 +77,13 @@ impl XAuthSettings {
                 "must be a positive number of seconds",
             ));
         }
-        let transport = Arc::new(crate::transport::ReqwestTransport::new(
+        let network = crate::transport::Network {
+            proxy: self.proxy.clone(),
+            ca_certs: self.ca_certs.iter().flatten().map(Into::into).collect(),
+        };
+        let transport = Arc::new(crate::transport::ReqwestTransport::with_network(
             Duration::from_secs_f64(timeout.min(86_400.0)),
+            &network,
         )?);
         let x = XAuth::build(
             transport,
@@ -247,7 +259,20 @@ impl XAuth {
             request.response_limit_for(200),
             request.response_limit_for(500),
         );
-        let response = self.transport.send(request).await?;
+        let (method, url) = (request.method.clone(), request.url.clone());
+        tracing::debug!(target: crate::logging::TARGET, %method, %url, "request");
+        let started = std::time::Instant::now();
+        let response = self.transport.send(request).await.inspect_err(|e| {
+            tracing::debug!(target: crate::logging::TARGET, %method, %url, error = %e, "no response");
+        })?;
+        tracing::debug!(
+            target: crate::logging::TARGET,
+            %method,
+            %url,
+            status = response.status,
+            ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
         let limit = if (200..300).contains(&response.status) {
             limits.0
         } else {
@@ -331,6 +356,11 @@ impl XAuth {
         form: &[(&str, &str)],
     ) -> Result<HttpResponse> {
         let mut signed = signer.sign(&request.timestamp(self.timestamp()))?;
+        tracing::debug!(
+            target: crate::logging::TARGET,
+            base_string = %crate::oauth1::masked_base_string(&signed.base_string),
+            "OAuth 1.0a base string"
+        );
         let request = HttpRequest::new("POST", url)
             .header("authorization", std::mem::take(&mut signed.authorization))
             .body(FORM_CONTENT_TYPE, encode_form(form.iter().copied()));

@@ -21,6 +21,7 @@ use crate::encode::{
     percent_encode_twice_into, reserve_wiping,
 };
 use crate::error::{Error, Result, check_header_safe};
+use crate::form::conflicting_arguments;
 
 /// How the signature is computed. X accepts only HMAC-SHA1; the other two are
 /// RFC 5849's, for other servers.
@@ -95,7 +96,8 @@ impl<'a> SignableRequest<'a> {
         }
     }
 
-    /// Adds decoded `application/x-www-form-urlencoded` body parameters.
+    /// Adds decoded `application/x-www-form-urlencoded` body parameters
+    /// (signing refuses a request with these and a [`SignableRequest::form_body`]).
     pub fn form<K, V>(mut self, pairs: impl IntoIterator<Item = (K, V)>) -> Self
     where
         K: Into<Cow<'a, str>>,
@@ -524,6 +526,10 @@ impl OAuth1 {
         request: &'r SignableRequest<'_>,
         scratch: &mut Scratch,
     ) -> Result<Signature<'r>> {
+        if !request.form.is_empty() && request.form_body.is_some() {
+            // One body goes on the wire: signing both would sign what X never sees.
+            return Err(conflicting_arguments("form", "a form body"));
+        }
         let method = normalise_method(&request.method)?;
         let query = split_url(&request.url, &mut scratch.url)?;
         let nonce = match &request.nonce {

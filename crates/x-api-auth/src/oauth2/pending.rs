@@ -8,6 +8,10 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::secret::{PkceCodeVerifier, State};
 
+/// The prefix of [`PendingAuthorization::to_compact`]'s strings (`xpa1.`,
+/// from earlier versions, had no URL).
+const COMPACT_PREFIX: &str = "xpa2.";
+
 /// An OAuth 2.0 authorization in progress: the URL to send the user to, and
 /// the state and verifier to keep until the callback.
 ///
@@ -28,11 +32,14 @@ pub struct PendingAuthorization {
 }
 
 impl PendingAuthorization {
-    /// One string holding state, verifier and redirect URI (not the URL).
+    /// One string holding state, verifier, redirect URI and the consent
+    /// URL: [`PendingAuthorization::from_compact`] gives all four back.
     pub fn to_compact(&self) -> String {
         let parts = [
             self.state.secret(),
             self.verifier.secret(),
+            self.url.as_str(),
+            // Last: the only part that may hold a line break.
             self.redirect_uri.as_str(),
         ];
         // Sized up front: growing would leave unwiped copies behind.
@@ -47,7 +54,7 @@ impl PendingAuthorization {
         }
         let encoded = Zeroizing::new(URL_SAFE_NO_PAD.encode(joined.as_bytes()));
         let mut compact = String::with_capacity(5 + encoded.len());
-        compact.push_str("xpa1.");
+        compact.push_str(COMPACT_PREFIX);
         compact.push_str(&encoded);
         compact
     }
@@ -67,6 +74,12 @@ impl PendingAuthorization {
     }
 
     /// Parses [`PendingAuthorization::to_compact`]'s output.
+    ///
+    /// ```
+    /// use x_api_auth::oauth2::PendingAuthorization;
+    /// let e = PendingAuthorization::from_compact("xpa1.c3RhdGUKdmVyaWZpZXIKaHR0cHM6Ly9hcHAuZXhhbXBsZS9jYg").unwrap_err();
+    /// assert!(e.to_string().contains("an earlier version"));
+    /// ```
     pub fn from_compact(compact: &str) -> Result<Self> {
         let bad = || {
             Error::invalid_input(
@@ -74,20 +87,50 @@ impl PendingAuthorization {
                 "is not a string made by to_compact",
             )
         };
-        let encoded = compact.strip_prefix("xpa1.").ok_or_else(bad)?;
+        if compact.starts_with("xpa1.") {
+            return Err(Error::invalid_input(
+                "pending authorization",
+                "was made by an earlier version of x-api-auth, without the consent URL: start a new authorization",
+            ));
+        }
+        let encoded = compact.strip_prefix(COMPACT_PREFIX).ok_or_else(bad)?;
         let decoded = Zeroizing::new(URL_SAFE_NO_PAD.decode(encoded).map_err(|_| bad())?);
         let joined = std::str::from_utf8(&decoded).map_err(|_| bad())?;
-        let mut parts = joined.splitn(3, '\n');
-        let (Some(state), Some(verifier), Some(redirect_uri)) =
-            (parts.next(), parts.next(), parts.next())
+        let mut parts = joined.splitn(4, '\n');
+        let (Some(state), Some(verifier), Some(url), Some(redirect_uri)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(bad());
         };
         Ok(Self {
-            url: String::new(),
+            url: url.to_owned(),
             state: State::new(state),
             verifier: PkceCodeVerifier::new(verifier)?,
             redirect_uri: redirect_uri.to_owned(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_the_url() {
+        let pending = PendingAuthorization {
+            url: "https://x.com/i/oauth2/authorize?response_type=code&state=s".to_owned(),
+            state: State::new("s"),
+            verifier: PkceCodeVerifier::new("v".repeat(43)).unwrap(),
+            redirect_uri: "https://app.example/cb\nwith a break".to_owned(),
+        };
+        let compact = pending.to_compact();
+        assert!(compact.starts_with("xpa2."));
+        let restored = PendingAuthorization::from_compact(&compact).unwrap();
+        assert_eq!(restored.url, pending.url);
+        assert_eq!(restored.redirect_uri, pending.redirect_uri);
+        assert_eq!(restored.state.secret(), "s");
+        assert_eq!(restored.verifier.secret(), pending.verifier.secret());
+        assert!(PendingAuthorization::from_compact("xpa2.!").is_err());
+        assert!(PendingAuthorization::from_compact("xpa2.YQpi").is_err());
     }
 }

@@ -403,6 +403,13 @@ impl TokenManager {
                     .await
                 {
                     Ok(_) => {
+                        tracing::info!(
+                            target: crate::logging::TARGET,
+                            profile = %self.inner.profile,
+                            user = %user_id,
+                            generation = expected + 1,
+                            "refreshed: the rotated refresh token is stored"
+                        );
                         self.remember(
                             user,
                             Cached {
@@ -414,6 +421,13 @@ impl TokenManager {
                         Ok(new_token)
                     }
                     Err(e) => {
+                        tracing::warn!(
+                            target: crate::logging::TARGET,
+                            profile = %self.inner.profile,
+                            user = %user_id,
+                            error = %e,
+                            "refreshed, but the store refused the rotated token: kept in memory, written by the next call"
+                        );
                         self.remember(
                             user,
                             Cached {
@@ -432,6 +446,13 @@ impl TokenManager {
                     ApiErrorKind::ReauthorizationRequired | ApiErrorKind::InvalidToken
                 ) =>
             {
+                tracing::warn!(
+                    target: crate::logging::TARGET,
+                    profile = %self.inner.profile,
+                    user = %user_id,
+                    reason = %api.api_message,
+                    "X refused the refresh: the user must log in again"
+                );
                 let expected = record.generation;
                 record.needs_login = true;
                 record.generation = expected + 1;

@@ -34,7 +34,7 @@ use crate::error::Error;
 use crate::error::Result;
 
 #[cfg(feature = "reqwest")]
-pub use self::reqwest::{CONNECT_TIMEOUT, ReqwestTransport};
+pub use self::reqwest::{CA_CERT_VARIABLES, CONNECT_TIMEOUT, Network, ReqwestTransport};
 
 /// One HTTP request, ready to send. Its headers may hold credentials: its
 /// `Debug` shows header names only, and it is wiped when dropped.

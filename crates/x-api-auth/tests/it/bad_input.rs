@@ -69,6 +69,20 @@ fn invalid_percent_encoding_in_a_form_body() {
 }
 
 #[test]
+fn a_form_and_a_form_body_together() {
+    let request = SignableRequest::new("POST", "https://api.x.com/")
+        .form([("a", "1")])
+        .form_body("b=2");
+    let (field, reason) = invalid(signer().sign(&request));
+    assert_eq!(field, "form");
+    assert!(reason.contains("form body"), "{reason}");
+    let only_body = SignableRequest::new("POST", "https://api.x.com/")
+        .form(Vec::<(String, String)>::new())
+        .form_body("b=2");
+    assert!(signer().sign(&only_body).is_ok());
+}
+
+#[test]
 fn empty_consumer_key_and_other_empty_credentials() {
     let (field, reason) = invalid(ConsumerKeys::new("", "secret"));
     assert_eq!(

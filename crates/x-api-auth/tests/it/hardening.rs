@@ -207,9 +207,14 @@ async fn regression_every_request_names_x_api_auth_its_binding_and_the_callers_p
         .await
         .unwrap();
     let bearer = Credential::Bearer(x_api_auth::BearerToken::new("AAAA"));
-    x.send(&bearer, "GET", "/2/users/me", &Body::Empty)
-        .await
-        .unwrap();
+    x.send(
+        &bearer,
+        "GET",
+        "/2/users/by/username/XDevelopers",
+        &Body::Empty,
+    )
+    .await
+    .unwrap();
     let want = format!(
         "x-api-auth/{} (python) mybot/1.2",
         env!("CARGO_PKG_VERSION")

@@ -68,12 +68,17 @@ async fn run(x: &XAuth, flow: &str) -> Result<()> {
             x.revoke(&client, "access", TokenTypeHint::AccessToken)
                 .await
         }
-        "users_me_bearer" => {
+        "user_by_username_bearer" => {
             let bearer = Credential::Bearer(x_api_auth::BearerToken::new("AAAA"));
-            x.send(&bearer, "GET", "/2/users/me", &Body::Empty)
-                .await?
-                .json()
-                .map(drop)
+            x.send(
+                &bearer,
+                "GET",
+                "/2/users/by/username/XDevelopers",
+                &Body::Empty,
+            )
+            .await?
+            .json()
+            .map(drop)
         }
         "users_me_oauth1" => {
             let signer = OAuth1::new(consumer).with_token(AccessToken::new("1-t", "s")?);

@@ -297,7 +297,25 @@ async fn refused_logins(world: &World, shown: &mut Shown) {
         .with_token(AccessToken::new(&app.access_token, canary("ts")).unwrap());
     shown.result("users_me", x.users_me(&Credential::OAuth1(signer)).await);
     let bearer = Credential::Bearer(BearerToken::new(canary("bearer")));
+    // Refused before it is sent (the endpoint needs a user), and by the
+    // sandbox (an unknown bearer: 401 with the bearer's hint).
     shown.result("users_me bearer", x.users_me(&bearer).await);
+    shown.result(
+        "user_by_username bearer",
+        x.user_by_username(&bearer, "X").await,
+    );
+    let mut narrow = OAuth2UserToken::new(canary("narrow"));
+    narrow.scopes = vec![x_api_auth::oauth2::Scope::TWEET_READ];
+    shown.result(
+        "send without a scope",
+        x.send(
+            &Credential::OAuth2User(narrow),
+            "POST",
+            "/2/tweets",
+            &x_api_auth::Body::Empty,
+        )
+        .await,
+    );
     let client = OAuth2Client::public("sandbox-public-client").unwrap();
     let mut stale = OAuth2UserToken::new(canary("access"));
     stale.refresh_token = Some(RefreshToken::new(canary("refresh")));

@@ -7,6 +7,7 @@ mod blocking;
 #[cfg(feature = "callback-server")]
 mod callback_server;
 mod differential;
+mod endpoints;
 mod faults;
 mod file_store;
 mod hardening;
@@ -14,6 +15,8 @@ mod hostile_server;
 #[cfg(feature = "store-keyring")]
 mod keychain;
 mod leak_canaries;
+mod logging;
+mod network;
 mod properties;
 #[cfg(feature = "store-redis")]
 mod redis_server;

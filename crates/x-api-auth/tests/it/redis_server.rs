@@ -1,9 +1,10 @@
 //! A `redis-server` on a free loopback port for one test, stopped when
 //! dropped. A test that needs it fails loudly when it cannot start.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::support::{free_port, make_test_certificates};
 
 pub struct RedisServer {
     pub port: u16,
@@ -43,62 +44,7 @@ impl Drop for RedisServer {
 /// A TLS-only `redis-server` with a test CA made by `openssl`: the server, and
 /// the CA's certificate file.
 pub fn start_tls(dir: &std::path::Path) -> (RedisServer, std::path::PathBuf) {
-    let run = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(Stdio::null())
-            .status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "openssl {args:?} (apt-get install openssl)"
-        );
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=x-api-auth test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "1",
-        "-extfile",
-        "ext",
-    ]);
+    make_test_certificates(dir);
     let port = free_port();
     let mut command = Command::new("redis-server");
     command
@@ -124,14 +70,6 @@ pub fn start_tls(dir: &std::path::Path) -> (RedisServer, std::path::PathBuf) {
         .current_dir(dir);
     let server = launch(command, port);
     (server, dir.join("ca.pem"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `command` (a redis-server) and waits until it listens on `port`.

@@ -519,11 +519,33 @@ async fn scenario_state_mismatch() {
 async fn scenario_bearer_on_user_endpoint_403() {
     let world = World::new().await;
     let bearer = world.x.obtain_bearer(&world.consumer()).await.unwrap();
-    let e = api_kind(world.x.users_me(&Credential::Bearer(bearer)).await);
+    // Refused before it leaves: X's endpoint table says /2/users/me needs a user.
+    let e = world
+        .x
+        .users_me(&Credential::Bearer(bearer.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "X_UNSUPPORTED_AUTHENTICATION");
+    assert!(
+        e.to_string()
+            .contains("accepts OAuth 1.0a User Context or OAuth 2.0 User Context"),
+        "{e}"
+    );
+    assert_eq!(world.sandbox.counters().api_requests, 0);
+    // Sent by another HTTP client, the sandbox answers as X does.
+    let response = reqwest::Client::new()
+        .get(format!("{}/2/users/me", world.sandbox.base_url()))
+        .header("authorization", bearer.authorization_header().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let e = x_api_auth::ApiError::parse(status, &response.bytes().await.unwrap());
     assert_eq!(e.status, 403);
     assert_eq!(
         e.problem_type.as_deref(),
         Some("unsupported-authentication")
     );
-    assert_eq!(e.kind, ApiErrorKind::Forbidden);
+    assert_eq!(e.kind, ApiErrorKind::UnsupportedAuthentication);
+    assert_eq!(Error::from(e).code(), "X_UNSUPPORTED_AUTHENTICATION");
 }
