@@ -65,10 +65,13 @@ export interface AuthorizeRequest extends Omit<native.AuthorizeOptions, 'body'> 
 
 /** An OAuth 1.0a signer. */
 export declare class OAuth1 extends native.OAuth1 {
+  /** Signs a request: the header, with the base string, nonce and timestamp it used. */
   sign(request: SignRequest): native.SignedRequest
+  /** The `Authorization: OAuth ...` header of a request (a form body signed, JSON never). */
   authorizationHeader(request: SignRequest): string
 }
 
+/** What authorises a request: an OAuth 1.0a signer, the app's bearer token, or a user's OAuth 2.0 token. */
 export type Credential = native.OAuth1 | native.BearerToken | native.OAuth2UserToken
 
 /** Every flow over HTTP. */
@@ -112,6 +115,7 @@ export declare const ErrorCodes: Readonly<{ [C in ErrorCode as C extends `X_${in
  * while x-api-auth reads an argument (a getter, a Proxy trap) passes through unchanged.
  */
 export declare class XAuthError extends Error {
+  /** The stable error code (`X_INVALID_TOKEN`, ...): `switch` on it, or compare with `ErrorCodes`. */
   code: ErrorCode
   /** HTTP status, for errors X answered. */
   status?: number
@@ -125,6 +129,7 @@ export declare class XAuthError extends Error {
   reason?: string
   /** X's own message. */
   apiMessage?: string
+  /** The core's error kind (`invalid_token`, `rate_limited`, ...); for X_STORE, what failed. */
   kind?: string
   /** What to do about it. */
   hint?: string
@@ -144,6 +149,7 @@ export declare class XAuthError extends Error {
   location?: string
   /** For X_REAUTHORIZE from a token manager: the profile and the user who must log in again. */
   profile?: string
+  /** For X_REAUTHORIZE from a token manager: the user (id or screen name) who must log in again. */
   user?: string
 }
 
@@ -163,6 +169,7 @@ export interface SandboxInfo {
 
 /** The X-compatible auth sandbox, in-process on a loopback port, for tests. */
 export declare class Sandbox extends native.Sandbox {
+  /** Starts the sandbox on a loopback port (`configJson`: a configuration document; the built-in app and users when absent). */
   static start(configJson?: string | undefined | null): Sandbox
   /** Where the sandbox listens and its credentials. */
   get info(): SandboxInfo
@@ -185,21 +192,28 @@ declare const TokenManagerBase: new (
 export declare class TokenManager extends TokenManagerBase {
   /** A manager over a store object (`customStore`, or one from `openStore`). */
   static withStore(xauth: native.XAuth, store: native.TokenStore, options?: native.TokenManagerOptions | null): TokenManager
+  /** Sends an authorised request as `user` (none: the default user), refreshing the token first when due and once after a 401. */
   send(user: string | undefined | null, method: string, path: string, options?: { form?: Form; json?: unknown } | null): Promise<native.ApiResponse>
+  /** Stores a user's login (an OAuth 2.0 token and/or an OAuth 1.0a access token); resolves to the record's generation. */
   saveLogin(userId: string, login?: Login | null): Promise<number>
+  /** Replaces the app's keys (regenerated in the developer portal) and/or its OAuth 2.0 client, keeping its users. */
   setAppKeys(keys?: { consumer?: native.ConsumerKeys | null; client?: native.OAuth2Client | null } | null): Promise<number>
 }
 
 /** The error an X error response (any shape) maps to; `body` as received (text or bytes). */
 export declare function parseError(status: number, body: string | ArrayBufferView | ArrayBuffer): XAuthError
 
+/** Options of `authorizedFetch`. */
 export interface AuthorizedFetchOptions {
   /** With a TokenManager: the user (an id or a screen name; none for the default user). */
   user?: string | null
   /** The fetch to wrap (globalThis.fetch); its own errors pass through unchanged. */
   fetch?: typeof globalThis.fetch | null
+  /** After a 429, wait for X's window to reset (at most 15 minutes, three times) and send again. */
+  waitOnRateLimit?: boolean | null
 }
 
+/** A `fetch` (same arguments, same `Response`) that adds the `Authorization` header. */
 export type AuthorizedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 /** A `fetch` that authorises every request with `auth`. */
@@ -207,10 +221,15 @@ export declare function authorizedFetch(auth: native.OAuth1 | native.BearerToken
 
 /** The `Authorization` header for a request any HTTP client is about to send (form bodies signed, JSON never). */
 export declare function authorize(credential: Credential, request: AuthorizeRequest): string
+/** `sha256=…`: the answer to a webhook CRC challenge (`crc_token`), for the `response_token` field. */
 export declare function crcResponseToken(consumerSecret: string, crcToken: string): string
+/** Verifies `x-twitter-webhooks-signature` over the raw body; throws an XAuthError on a mismatch. */
 export declare function verifyWebhookSignature(consumerSecret: string, body: Buffer, signature: string): void
+/** RFC 3986 percent-encoding as OAuth 1.0a requires it (`~` kept, space as `%20`). */
 export declare function percentEncode(value: string): string
+/** The `Basic …` header for an id and a secret (RFC 6749 §2.3.1: each form-encoded first). */
 export declare function basicAuthorization(id: string, secret: string): string
+/** The PKCE code challenge of a verifier (`method`: `S256`, the default, or `plain`). */
 export declare function pkceChallenge(verifier: string, method?: string | undefined | null): string
 /**
  * Calls `handler` with each event of the core at `level` (`debug` unless given) or above, on the event loop:
@@ -218,4 +237,10 @@ export declare function pkceChallenge(verifier: string, method?: string | undefi
  * `info`, a refused refresh at `warn`. `null` stops it. `DEBUG=x-api-auth` prints them to stderr.
  */
 export declare function forwardLogs(handler: ((event: native.LogEvent) => void) | null, level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | null): void
+/** One event of the core: `level` and `message` (its fields as `name=value`). */
 export type LogEvent = native.LogEvent
+/**
+ * After a response with `status` and `headers`, how many seconds to wait before sending it again when waiting
+ * on rate limits: a number only for a 429 whose reset is within 15 minutes, else null (the core's policy).
+ */
+export declare function rateLimitWait(status: number, headers: Headers | Record<string, string> | Array<[string, string]>): number | null

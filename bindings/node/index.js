@@ -73,6 +73,7 @@ const PARAMETERS = {
   crcResponseToken: 'consumerSecret crcToken',
   customStore: 'functions',
   forwardLogs: 'handler level',
+  rateLimitWait: 'status headers',
   openStore: 'url',
   parseError: 'status body',
   percentEncode: 'value',
@@ -447,6 +448,16 @@ function parseError(status, body) {
 const functions = Object.fromEntries(
   ['authorize', 'openStore', 'customStore', 'checkStore', 'crcResponseToken', 'verifyWebhookSignature', 'percentEncode', 'basicAuthorization', 'pkceChallenge', 'forwardLogs'].map((name) => [name, guarded(native[name], name)]),
 )
+const nativeRateLimitWait = guarded(native.rateLimitWait, 'rateLimitWait')
+/**
+ * After a response with `status` and `headers` (a Headers, a plain object or [name, value] pairs), how many
+ * seconds to wait before sending it again when waiting on rate limits: a number only for a 429 whose reset is
+ * within 15 minutes, else null. The policy is the core's, as in XAuth's `waitOnRateLimit`.
+ */
+functions.rateLimitWait = function rateLimitWait(status, headers) {
+  const pairs = headers instanceof Headers || Array.isArray(headers) ? [...headers] : headers != null && typeof headers === 'object' ? Object.entries(headers) : headers
+  return nativeRateLimitWait(status, pairs)
+}
 // DEBUG=x-api-auth (the `debug` package's convention) prints the core's debug events to stderr.
 if (/(^|[\s,])x-api-auth(:\*)?($|[\s,])/.test(process.env.DEBUG ?? '')) {
   functions.forwardLogs((event) => process.stderr.write(`x-api-auth ${event.level} ${event.message}\n`), 'debug')
@@ -469,6 +480,8 @@ function authorizedFetch(auth, options) {
   if (options != null && typeof options !== 'object') throw invalid('options', 'expected { user, fetch }')
   const user = options?.user ?? undefined
   const fetchImpl = options?.fetch ?? globalThis.fetch
+  const waitOnRateLimit = options?.waitOnRateLimit ?? false
+  if (typeof waitOnRateLimit !== 'boolean') throw invalid('waitOnRateLimit', 'expected a boolean')
   if (user !== undefined && typeof user !== 'string') throw invalid('user', 'expected a user id or a screen name')
   if (typeof fetchImpl !== 'function') throw invalid('fetch', 'expected a function like globalThis.fetch')
   const managed = auth instanceof native.TokenManager
@@ -509,13 +522,27 @@ function authorizedFetch(auth, options) {
     }
     return { ...init, headers, body }
   })
-  return async function authorized(input, init) {
-    const request = target(input, init)
+  /** One authorised request, and with a TokenManager a second after a 401 with a refreshed token. */
+  const once = async (input, init, request) => {
     if (!managed) return fetchImpl(input, authorizedInit(init, request, auth))
     const token = await auth.accessToken(user)
     const response = await fetchImpl(input, authorizedInit(init, request, token))
     if (response?.status !== 401) return response
     return fetchImpl(input, authorizedInit(init, request, await auth.refreshAfterUnauthorized(user, token)))
+  }
+  return async function authorized(input, init) {
+    const request = target(input, init)
+    let response = await once(input, init, request)
+    // With waitOnRateLimit, a 429 is waited out (the core's policy, from X's rate-limit headers; never past
+    // 15 minutes, at most three times) and the request signed and sent again.
+    for (let waits = 0; waitOnRateLimit && waits < 3 && response?.headers instanceof Headers; waits++) {
+      const wait = functions.rateLimitWait(response.status, response.headers)
+      if (wait === null) break
+      await response.arrayBuffer().catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      response = await once(input, init, request)
+    }
+    return response
   }
 }
 

@@ -32,6 +32,7 @@ export const {
   parseError,
   percentEncode,
   pkceChallenge,
+  rateLimitWait,
   verifyWebhookSignature,
 } = xApiAuth
 export default xApiAuth

@@ -503,6 +503,28 @@ export interface RateLimit {
   remaining: number
   /** `x-rate-limit-reset`: when the window resets, Unix seconds. */
   resetAt: number
+  /** The app's 24-hour window (`x-app-limit-24hour-*`), when sent. */
+  app24h?: RateWindow
+  /** The user's 24-hour window (`x-user-limit-24hour-*`), when sent. */
+  user24h?: RateWindow
+}
+
+/**
+ * After a response with `status` and `headers` (`[name, value]` pairs),
+ * how many seconds to wait before sending it again when waiting on rate
+ * limits: a number only for a 429 whose reset is within 15 minutes, else
+ * `null`.
+ */
+export declare function rateLimitWait(status: number, headers: Array<Array<string>>): number | null
+
+/** One 24-hour window of X's rate limits. */
+export interface RateWindow {
+  /** Requests the window allows. */
+  limit: number
+  /** Requests left in it. */
+  remaining: number
+  /** When it resets, Unix seconds. */
+  resetAt: number
 }
 
 /** A record's address. */
@@ -633,4 +655,9 @@ export interface XAuthOptions {
    * are trusted too.
    */
   caCerts?: Array<string>
+  /**
+   * After a 429, wait for X's window to reset (up to 15 minutes) and
+   * send again, as tweepy's `wait_on_rate_limit`; off by default.
+   */
+  waitOnRateLimit?: boolean
 }

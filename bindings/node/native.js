@@ -862,4 +862,5 @@ module.exports.openStore = nativeBinding.openStore
 module.exports.parseError = nativeBinding.parseError
 module.exports.percentEncode = nativeBinding.percentEncode
 module.exports.pkceChallenge = nativeBinding.pkceChallenge
+module.exports.rateLimitWait = nativeBinding.rateLimitWait
 module.exports.verifyWebhookSignature = nativeBinding.verifyWebhookSignature

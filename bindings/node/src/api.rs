@@ -284,6 +284,23 @@ pub struct RateLimit {
     pub remaining: i64,
     /// `x-rate-limit-reset`: when the window resets, Unix seconds.
     pub reset_at: i64,
+    /// The app's 24-hour window (`x-app-limit-24hour-*`), when sent.
+    #[napi(js_name = "app24h")]
+    pub app_24h: Option<RateWindow>,
+    /// The user's 24-hour window (`x-user-limit-24hour-*`), when sent.
+    #[napi(js_name = "user24h")]
+    pub user_24h: Option<RateWindow>,
+}
+
+/// One 24-hour window of X's rate limits.
+#[napi(object)]
+pub struct RateWindow {
+    /// Requests the window allows.
+    pub limit: i64,
+    /// Requests left in it.
+    pub remaining: i64,
+    /// When it resets, Unix seconds.
+    pub reset_at: i64,
 }
 
 /// A successful API response.
@@ -302,10 +319,17 @@ impl ApiResponse {
     #[napi(getter, catch_unwind)]
     pub fn rate_limit(&self) -> Option<RateLimit> {
         let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let window = |w: x_api_auth::RateWindow| RateWindow {
+            limit: int(w.limit),
+            remaining: int(w.remaining),
+            reset_at: int(w.reset_at),
+        };
         self.0.rate_limit.map(|l| RateLimit {
             limit: int(l.limit),
             remaining: int(l.remaining),
             reset_at: int(l.reset_at),
+            app_24h: l.app_24h.map(window),
+            user_24h: l.user_24h.map(window),
         })
     }
 
@@ -320,4 +344,22 @@ impl ApiResponse {
     pub fn json(&self) -> Result<Json> {
         core(self.0.json()).map(Json)
     }
+}
+
+/// After a response with `status` and `headers` (`[name, value]` pairs),
+/// how many seconds to wait before sending it again when waiting on rate
+/// limits: a number only for a 429 whose reset is within 15 minutes, else
+/// `null`.
+#[napi(catch_unwind)]
+pub fn rate_limit_wait(status: u32, headers: Vec<Vec<String>>) -> Result<Option<f64>> {
+    let pairs = headers
+        .into_iter()
+        .map(|pair| match <[String; 2]>::try_from(pair) {
+            Ok([name, value]) => Ok((name, value)),
+            Err(_) => Err(invalid("headers", "expected [name, value] pairs")),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let status = u16::try_from(status).map_err(|_| invalid("status", "expected an HTTP status"))?;
+    let now = x_api_auth::Clock::unix_seconds(&x_api_auth::SystemClock);
+    Ok(x_api_auth::rate_limit_wait(status, &pairs, now).map(|d| d.as_secs_f64()))
 }

@@ -79,6 +79,9 @@ pub struct XAuthOptions {
     /// TLS-inspecting proxy's CA); `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE`
     /// are trusted too.
     pub ca_certs: Option<Vec<String>>,
+    /// After a 429, wait for X's window to reset (up to 15 minutes) and
+    /// send again, as tweepy's `wait_on_rate_limit`; off by default.
+    pub wait_on_rate_limit: Option<bool>,
 }
 
 /// The body of an API request.
@@ -128,6 +131,7 @@ impl XAuth {
             binding: Some("node".to_owned()),
             proxy: o.proxy,
             ca_certs: o.ca_certs,
+            wait_on_rate_limit: o.wait_on_rate_limit,
         };
         core(settings.build()).map(Self)
     }

@@ -426,6 +426,7 @@ async function setUp(x, tmp) {
     crcResponseToken: () => ['secret', 'token'],
     verifyWebhookSignature: () => ['secret', Buffer.from('{}'), 'sha256=AAAA'],
     percentEncode: () => ['a b'],
+    rateLimitWait: () => [429, { 'x-rate-limit-reset': '1' }],
     basicAuthorization: () => ['id', 'secret'],
     pkceChallenge: () => ['a'.repeat(43), 'S256'],
     parseError: () => [429, '{"errors":[{"code":88,"message":"Rate limit exceeded"}]}'],

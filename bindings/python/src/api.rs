@@ -305,6 +305,12 @@ pub struct RateLimit {
     remaining: u64,
     /// `x-rate-limit-reset`: when the window resets (Unix seconds).
     reset_at: u64,
+    /// The app's 24-hour window (`x-app-limit-24hour-*`) as `(limit,
+    /// remaining, reset_at)`, when X sent it.
+    app_24h: Option<(u64, u64, u64)>,
+    /// The user's 24-hour window (`x-user-limit-24hour-*`) as `(limit,
+    /// remaining, reset_at)`, when X sent it.
+    user_24h: Option<(u64, u64, u64)>,
 }
 
 /// A successful API response.
@@ -313,20 +319,26 @@ pub struct ApiResponse(pub x_api_auth::ApiResponse);
 
 #[pymethods]
 impl ApiResponse {
+    /// The HTTP status code.
     #[getter]
     fn status(&self) -> u16 {
         self.0.status
     }
 
+    /// The `x-rate-limit-*` headers, when X sent them.
     #[getter]
     fn rate_limit(&self) -> Option<RateLimit> {
+        let window = |w: x_api_auth::RateWindow| (w.limit, w.remaining, w.reset_at);
         self.0.rate_limit.map(|r| RateLimit {
             limit: r.limit,
             remaining: r.remaining,
             reset_at: r.reset_at,
+            app_24h: r.app_24h.map(window),
+            user_24h: r.user_24h.map(window),
         })
     }
 
+    /// The body, as bytes.
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.body)
@@ -342,4 +354,34 @@ impl ApiResponse {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.body).into_owned()
     }
+}
+
+/// After a response with `status` and `headers` (a mapping or `(name, value)`
+/// pairs, e.g. `response.headers`), how many seconds to wait before sending
+/// it again when waiting on rate limits (tweepy's `wait_on_rate_limit`):
+/// a number only for a 429 whose reset is within 15 minutes, else `None`.
+#[pyfunction]
+pub fn rate_limit_wait(
+    py: Python<'_>,
+    status: u16,
+    headers: &Bound<'_, PyAny>,
+) -> PyResult<Option<f64>> {
+    let expected = || {
+        crate::errors::type_error(
+            py,
+            "headers",
+            "expected a mapping or (name, value) pairs of strings",
+        )
+    };
+    let items = match headers.call_method0("items") {
+        Ok(items) => items,
+        Err(_) => headers.clone(),
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for item in items.try_iter().map_err(|_| expected())? {
+        let (name, value): (String, String) = item?.extract().map_err(|_| expected())?;
+        pairs.push((name, value));
+    }
+    let now = x_api_auth::Clock::unix_seconds(&x_api_auth::SystemClock);
+    Ok(x_api_auth::rate_limit_wait(status, &pairs, now).map(|d| d.as_secs_f64()))
 }

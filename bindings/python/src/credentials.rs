@@ -38,6 +38,7 @@ impl ConsumerKeys {
         guard(py, x_api_auth::ConsumerKeys::from_env).map(Self)
     }
 
+    /// The API Key (public).
     #[getter]
     fn key(&self) -> &str {
         self.0.key()
@@ -71,11 +72,13 @@ impl AccessToken {
         guard(py, x_api_auth::AccessToken::from_env).map(Self)
     }
 
+    /// The Access Token (public: it starts with the user's id).
     #[getter]
     fn token(&self) -> &str {
         self.0.token()
     }
 
+    /// The user's id, read from the Access Token's prefix (None when it has none).
     #[getter]
     fn user_id(&self) -> Option<&str> {
         self.0.user_id()
@@ -117,11 +120,13 @@ impl OAuth2Client {
         guard(py, x_api_auth::OAuth2Client::from_env).map(Self)
     }
 
+    /// The OAuth 2.0 Client ID (public).
     #[getter]
     fn client_id(&self) -> &str {
         self.0.client_id()
     }
 
+    /// Whether the client has a Client Secret (a confidential client).
     #[getter]
     fn is_confidential(&self) -> bool {
         self.0.is_confidential()
@@ -224,6 +229,7 @@ impl OAuth2UserToken {
         self.0.expires_at_unix()
     }
 
+    /// The scopes X granted, e.g. `["tweet.read", "users.read"]`.
     #[getter]
     fn scopes(&self) -> Vec<String> {
         self.0.scopes.iter().map(ToString::to_string).collect()

@@ -42,7 +42,7 @@ pub struct XAuth(pub x_api_auth::XAuth);
 #[pymethods]
 impl XAuth {
     #[new]
-    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None, user_agent=None, proxy=None, ca_certs=None))]
+    #[pyo3(signature = (api_base=None, web_base=None, timeout=None, simulated_clock_skew=None, *, insecure_allow_http=None, user_agent=None, proxy=None, ca_certs=None, wait_on_rate_limit=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -54,6 +54,7 @@ impl XAuth {
         user_agent: Option<String>,
         proxy: Option<String>,
         ca_certs: Option<Vec<std::path::PathBuf>>,
+        wait_on_rate_limit: Option<bool>,
     ) -> PyResult<Self> {
         let settings = XAuthSettings {
             api_base,
@@ -70,6 +71,7 @@ impl XAuth {
                     .map(|p| p.to_string_lossy().into_owned())
                     .collect()
             }),
+            wait_on_rate_limit,
         };
         guard(py, || settings.build()).map(Self)
     }
@@ -86,6 +88,8 @@ impl XAuth {
         self.0.clock_offset()
     }
 
+    /// OAuth 1.0a step 1: obtains a request token. `callback` is a URL of the
+    /// app's allow-list, or `oob` for a PIN; `access_type` is `read` or `write`.
     #[pyo3(signature = (consumer, callback, access_type=None))]
     fn request_token(
         &self,
@@ -98,6 +102,8 @@ impl XAuth {
         block(py, future).map(RequestToken)
     }
 
+    /// OAuth 1.0a step 2: the consent page's URL (always prompts). `force_login`
+    /// asks for the password again; `screen_name` pre-fills it.
     #[pyo3(signature = (request_token, force_login=false, screen_name=None))]
     fn authorize_url(
         &self,
@@ -109,6 +115,8 @@ impl XAuth {
             .authorize_url(&request_token.0, force_login, screen_name)
     }
 
+    /// OAuth 1.0a step 2, "Sign in with X": like `authorize_url`, but skips the
+    /// prompt for a user who approved the app before.
     #[pyo3(signature = (request_token, force_login=false, screen_name=None))]
     fn authenticate_url(
         &self,
@@ -133,6 +141,8 @@ impl XAuth {
         .map(|v| v.secret().to_owned())
     }
 
+    /// OAuth 1.0a step 3: exchanges the verifier (from `parse_callback`, or the
+    /// PIN) for the user's Access Token & Secret.
     fn access_token(
         &self,
         py: Python<'_>,
@@ -152,6 +162,7 @@ impl XAuth {
         })
     }
 
+    /// Revokes an OAuth 1.0a Access Token (`POST /1.1/oauth/invalidate_token`).
     fn invalidate_access_token(
         &self,
         py: Python<'_>,
@@ -161,10 +172,13 @@ impl XAuth {
         block(py, self.0.invalidate_access_token(&consumer.0, &token.0))
     }
 
+    /// Obtains the app's bearer token (OAuth 2.0 client credentials,
+    /// `POST /oauth2/token`).
     fn obtain_bearer(&self, py: Python<'_>, consumer: &ConsumerKeys) -> PyResult<BearerToken> {
         block(py, self.0.obtain_bearer(&consumer.0)).map(BearerToken)
     }
 
+    /// Invalidates the app's bearer token (`POST /oauth2/invalidate_token`).
     fn invalidate_bearer(
         &self,
         py: Python<'_>,
@@ -174,6 +188,9 @@ impl XAuth {
         block(py, self.0.invalidate_bearer(&consumer.0, &bearer.0))
     }
 
+    /// Starts an OAuth 2.0 Authorization Code with PKCE (S256) login: send the
+    /// user to the result's `url`, then pass the callback to `finish_authorization`.
+    /// `scopes`: a list or one space-separated string (`custom:NAME` for a new one).
     fn start_authorization(
         &self,
         py: Python<'_>,
@@ -189,6 +206,8 @@ impl XAuth {
         .map(PendingAuthorization::new)
     }
 
+    /// Finishes a PKCE login: checks the callback URL's `state`, exchanges the
+    /// code for the user's token. `pending` can be used once.
     fn finish_authorization(
         &self,
         py: Python<'_>,
@@ -201,6 +220,8 @@ impl XAuth {
         block(py, future).map(OAuth2UserToken)
     }
 
+    /// Refreshes a user token. X rotates refresh tokens: the result carries the
+    /// new one and the old one is dead, so store the result at once.
     fn refresh(
         &self,
         py: Python<'_>,
@@ -210,6 +231,8 @@ impl XAuth {
         block(py, self.0.refresh(&client.0, &token.0)).map(OAuth2UserToken)
     }
 
+    /// Revokes an OAuth 2.0 access or refresh token (`token_type_hint`:
+    /// `access_token` or `refresh_token`).
     #[pyo3(signature = (client, token, token_type_hint="access_token"))]
     fn revoke(
         &self,

@@ -42,6 +42,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokens::custom_store, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::check_store, m)?)?;
     m.add_function(wrap_pyfunction!(api::authorize, m)?)?;
+    m.add_function(wrap_pyfunction!(api::rate_limit_wait, m)?)?;
     m.add_function(wrap_pyfunction!(oauth1::percent_encode, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::basic_authorization, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::pkce_challenge, m)?)?;

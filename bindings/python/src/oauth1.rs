@@ -187,6 +187,7 @@ pub struct RequestToken(pub x_api_auth::oauth1::RequestToken);
 
 #[pymethods]
 impl RequestToken {
+    /// The request token (`oauth_token`, public).
     #[getter]
     fn token(&self) -> &str {
         &self.0.token

@@ -474,6 +474,7 @@ def targets(w: World) -> list[Target]:
         Target("open_store", public.open_store, (f"file:{w.tmp}/opened.json",)),
         Target("parse_error", public.parse_error, (401, error_body)),
         Target("percent_encode", public.percent_encode, ("a b&c",)),
+        Target("rate_limit_wait", public.rate_limit_wait, (429, {"x-rate-limit-reset": "1"})),
         Target("pkce_challenge", public.pkce_challenge, ("v" * 43, "S256")),
         Target(
             "verify_webhook_signature",

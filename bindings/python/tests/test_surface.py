@@ -66,6 +66,7 @@ def test_constructors_show_their_native_arguments() -> None:
         "user_agent",
         "proxy",
         "ca_certs",
+        "wait_on_rate_limit",
     ]
 
 

@@ -88,6 +88,36 @@ pub struct SandboxConfig {
     /// credential's type). Each app can override it
     /// ([`AppConfig::api_access`]).
     pub api_access: String,
+    /// A rate limit the API endpoints enforce (over all callers), to
+    /// rehearse a 429 and waiting for the window's reset; none by default
+    /// (the headers then show X's usual 900 a window, never exhausted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitConfig>,
+}
+
+/// The sandbox's rate limit: `limit` requests a window of `window_secs`
+/// (`x-rate-limit-*`), and optionally `daily_limit` requests a day
+/// (`x-app-limit-24hour-*`), counted on the sandbox's clock.
+///
+/// ```
+/// let config: x_api_auth_sandbox::SandboxConfig =
+///     serde_json::from_str(r#"{"rate_limit": {"limit": 3, "window_secs": 2}}"#).unwrap();
+/// assert_eq!(config.rate_limit.unwrap().daily_limit, None);
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RateLimitConfig {
+    /// Requests a window.
+    pub limit: u32,
+    /// The window, in seconds (X's is 900).
+    #[serde(default = "default_rate_window")]
+    pub window_secs: u64,
+    /// Requests a day, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_limit: Option<u32>,
+}
+
+fn default_rate_window() -> u64 {
+    900
 }
 
 fn default_window() -> u64 {
@@ -145,6 +175,7 @@ impl Default for SandboxConfig {
             revoke_family_on_reuse: true,
             access_token_lifetime_secs: default_access_token_lifetime(),
             api_access: "ok".to_owned(),
+            rate_limit: None,
         }
     }
 }

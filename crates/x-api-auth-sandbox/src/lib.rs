@@ -42,7 +42,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::oneshot;
 use x_api_auth::{Clock, Error};
 
-pub use config::{AppConfig, ClientConfig, SandboxConfig, UserConfig};
+pub use config::{AppConfig, ClientConfig, RateLimitConfig, SandboxConfig, UserConfig};
 pub use counters::Counters;
 
 use counters::LiveCounters;

@@ -27,7 +27,7 @@ pub mod tokens;
 pub mod transport;
 pub mod webhook;
 
-pub use api::{ApiResponse, Body, RateLimit};
+pub use api::{ApiResponse, Body, MAX_RATE_LIMIT_WAIT, RateLimit, RateWindow, rate_limit_wait};
 pub use api_error::{ApiError, ApiErrorKind};
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use credential::{

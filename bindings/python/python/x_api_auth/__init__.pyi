@@ -29,6 +29,7 @@ from x_api_auth._native import open_store as open_store
 from x_api_auth._native import parse_error as parse_error
 from x_api_auth._native import percent_encode as percent_encode
 from x_api_auth._native import pkce_challenge as pkce_challenge
+from x_api_auth._native import rate_limit_wait as rate_limit_wait
 from x_api_auth._native import verify_webhook_signature as verify_webhook_signature
 from x_api_auth.errors import XAuthError as XAuthError
 
@@ -60,6 +61,7 @@ __all__ = [
     "open_store",
     "parse_error",
     "percent_encode",
+    "rate_limit_wait",
     "pkce_challenge",
     "verify_webhook_signature",
 ]

@@ -20,21 +20,123 @@ use crate::counters::Counter;
 use crate::oauth1_verify::{ReceivedRequest, parse_pairs};
 use crate::x_errors::XError;
 
-fn rate_limited(shared: &Shared, mut response: Response) -> Response {
-    let reset = (shared.now_secs() + 900).to_string();
+/// The requests counted in the current window and day of the configured
+/// rate limit (`SandboxConfig::rate_limit`).
+#[derive(Debug, Default)]
+pub(super) struct RateState {
+    window_start: u64,
+    used: u32,
+    day_start: u64,
+    day_used: u32,
+}
+
+/// One window's `limit`, `remaining` and `reset` (Unix seconds).
+type Window = (u32, u32, u64);
+
+/// The 15-minute window and the day's, when a daily limit is set.
+type Windows = (Window, Option<Window>);
+
+impl RateState {
+    /// Counts a request at `now` under `config`: the windows after it, or
+    /// `Err` with them when one was already exhausted.
+    fn take(
+        &mut self,
+        now: u64,
+        config: &crate::config::RateLimitConfig,
+    ) -> Result<Windows, Windows> {
+        let window = config.window_secs.max(1);
+        if now >= self.window_start + window {
+            (self.window_start, self.used) = (now, 0);
+        }
+        if now >= self.day_start + 86_400 {
+            (self.day_start, self.day_used) = (now, 0);
+        }
+        let exhausted = self.used >= config.limit
+            || config
+                .daily_limit
+                .is_some_and(|daily| self.day_used >= daily);
+        if !exhausted {
+            self.used += 1;
+            self.day_used += 1;
+        }
+        let windows = (
+            (
+                config.limit,
+                config.limit.saturating_sub(self.used),
+                self.window_start + window,
+            ),
+            config.daily_limit.map(|daily| {
+                (
+                    daily,
+                    daily.saturating_sub(self.day_used),
+                    self.day_start + 86_400,
+                )
+            }),
+        );
+        if exhausted { Err(windows) } else { Ok(windows) }
+    }
+}
+
+/// `response` with the rate-limit headers of `windows`.
+fn with_rate_headers(mut response: Response, (window, day): Windows) -> Response {
     let headers = response.headers_mut();
-    headers.insert("x-rate-limit-limit", HeaderValue::from_static("900"));
-    headers.insert("x-rate-limit-remaining", HeaderValue::from_static("899"));
-    if let Ok(v) = HeaderValue::from_str(&reset) {
-        headers.insert("x-rate-limit-reset", v);
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    };
+    set("x-rate-limit-limit", window.0.to_string());
+    set("x-rate-limit-remaining", window.1.to_string());
+    set("x-rate-limit-reset", window.2.to_string());
+    if let Some((limit, remaining, reset)) = day {
+        set("x-app-limit-24hour-limit", limit.to_string());
+        set("x-app-limit-24hour-remaining", remaining.to_string());
+        set("x-app-limit-24hour-reset", reset.to_string());
     }
     response
 }
 
+/// Counts a request of an authenticated caller against the configured rate
+/// limit: the windows after it, or `Err` with them when one is exhausted.
+fn rate_limit(shared: &Shared) -> Result<Option<Windows>, Windows> {
+    let Some(config) = &shared.config.rate_limit else {
+        return Ok(None);
+    };
+    let now = shared.now_secs();
+    shared
+        .rate
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take(now, config)
+        .map(Some)
+}
+
+/// X's 429, with the exhausted windows' headers.
+fn too_many_requests(windows: Windows) -> Response {
+    let body = json!({"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429});
+    with_rate_headers(
+        (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response(),
+        windows,
+    )
+}
+
+/// X's usual headers when no rate limit is configured: 900 a window, never exhausted.
+fn rate_limited(shared: &Shared, response: Response) -> Response {
+    with_rate_headers(response, ((900, 899, shared.now_secs() + 900), None))
+}
+
 /// Finishes the response of an API endpoint to `caller`: counts it, and adds
 /// X's rate-limit headers and, to a success for OAuth 1.0a user context, the
-/// app's `x-access-level`.
+/// app's `x-access-level`. With a configured rate limit, an authenticated
+/// request past it gets X's 429 instead.
 fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) -> Response {
+    let windows = match caller {
+        Ok(_) => match rate_limit(shared) {
+            Err(exhausted) => return too_many_requests(exhausted),
+            Ok(windows) => windows,
+        },
+        Err(_) => None,
+    };
     if caller.is_ok() {
         shared.count(Counter::ApiRequests);
     }
@@ -48,7 +150,10 @@ fn finish(shared: &Shared, caller: &Result<Caller, XError>, response: Response) 
         }) if response.status().is_success() => with_access_level(response, level),
         _ => response,
     };
-    rate_limited(shared, response)
+    match windows {
+        Some(windows) => with_rate_headers(response, windows),
+        None => rate_limited(shared, response),
+    }
 }
 
 /// What an authenticated caller is refused before the endpoint answers: the

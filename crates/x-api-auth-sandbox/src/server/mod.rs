@@ -30,6 +30,7 @@ struct Shared {
     clock: Arc<dyn Clock>,
     store: Mutex<Store>,
     counters: Arc<LiveCounters>,
+    rate: Mutex<api::RateState>,
 }
 
 type AppState = State<Arc<Shared>>;
@@ -123,6 +124,7 @@ pub fn router(
         clock,
         store: Mutex::new(Store::default()),
         counters,
+        rate: Mutex::new(api::RateState::default()),
     });
     Router::new()
         .route("/oauth/request_token", post(oauth1::request_token))

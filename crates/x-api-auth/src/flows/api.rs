@@ -48,7 +48,16 @@ enum Attempt {
         error: ApiError,
         server_time: Option<u64>,
     },
+    /// A 429, with the response's rate-limit headers.
+    Limited {
+        error: ApiError,
+        rate_limit: Option<RateLimit>,
+    },
 }
+
+/// How many times one request waits for a rate-limit reset before the 429
+/// is returned.
+const RATE_LIMIT_WAITS: u32 = 3;
 
 impl XAuth {
     /// Sends an authorised request to X. `path` is relative to the API base
@@ -92,11 +101,45 @@ impl XAuth {
     ) -> Result<ApiResponse> {
         check_extra_headers(headers)?;
         let endpoint = endpoints::check(credential, method, path)?;
+        let mut waits = 0;
+        loop {
+            let attempt = self
+                .send_healing_skew(credential, method, path, body, headers, endpoint)
+                .await?;
+            match attempt {
+                Attempt::Done(response) => return Ok(response),
+                Attempt::Skewed { error, .. } => return Err(error.into()),
+                Attempt::Limited { error, rate_limit } => {
+                    let (wait, sleep) = self.rate_limit_wait(error, rate_limit, waits)?;
+                    tracing::info!(
+                        target: crate::logging::TARGET,
+                        %method,
+                        %path,
+                        wait_secs = wait.as_secs(),
+                        "rate limited (429): waiting for the window to reset (wait_on_rate_limit)"
+                    );
+                    sleep.await;
+                    waits += 1;
+                }
+            }
+        }
+    }
+
+    /// One attempt, and a second with X's time after a clock-skew refusal
+    /// that carried X's `Date`.
+    async fn send_healing_skew(
+        &self,
+        credential: &Credential,
+        method: &str,
+        path: &str,
+        body: &Body,
+        headers: &[(String, String)],
+        endpoint: Option<EndpointAuth>,
+    ) -> Result<Attempt> {
         match self
             .send_once(credential, method, path, body, headers, endpoint)
             .await?
         {
-            Attempt::Done(response) => Ok(response),
             Attempt::Skewed {
                 server_time: Some(server),
                 ..
@@ -109,15 +152,41 @@ impl XAuth {
                     offset_secs = offset,
                     "X's clock differs from this machine's (code 135): signing again with X's time"
                 );
-                match self
-                    .send_once(credential, method, path, body, headers, endpoint)
-                    .await?
-                {
-                    Attempt::Done(response) => Ok(response),
-                    Attempt::Skewed { error, .. } => Err(error.into()),
-                }
+                self.send_once(credential, method, path, body, headers, endpoint)
+                    .await
             }
-            Attempt::Skewed { error, .. } => Err(error.into()),
+            other => Ok(other),
+        }
+    }
+
+    /// How long to wait after a 429, and the timer, when this client waits
+    /// on rate limits and X's reset is within its limit; otherwise the 429
+    /// itself (with a hint when the reset is too far away).
+    fn rate_limit_wait(
+        &self,
+        error: ApiError,
+        rate_limit: Option<RateLimit>,
+        waits: u32,
+    ) -> Result<(std::time::Duration, crate::transport::SleepFuture)> {
+        let (Some(max), Some(limit)) = (self.rate_limit_wait, rate_limit) else {
+            return Err(error.into());
+        };
+        let wait = limit.retry_after(self.timestamp());
+        if wait > max {
+            let hint = format!(
+                "X's limit resets in {} s, longer than the {} s this client waits on rate limits: \
+                 a 24-hour limit (see the rate limit's app_24h / user_24h); retry after it resets",
+                wait.as_secs(),
+                max.as_secs()
+            );
+            return Err(error.with_hint(hint).into());
+        }
+        if waits >= RATE_LIMIT_WAITS {
+            return Err(error.into());
+        }
+        match self.transport.sleep(wait) {
+            Some(sleep) => Ok((wait, sleep)),
+            None => Err(error.into()),
         }
     }
 
@@ -196,6 +265,9 @@ impl XAuth {
         if error.kind == ApiErrorKind::ClockSkew {
             let server_time = response.header("date").and_then(parse_http_date);
             return Ok(Attempt::Skewed { error, server_time });
+        }
+        if error.kind == ApiErrorKind::RateLimited {
+            return Ok(Attempt::Limited { error, rate_limit });
         }
         Err(error.into())
     }

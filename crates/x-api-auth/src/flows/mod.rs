@@ -58,6 +58,9 @@ pub struct XAuthSettings {
     /// (a TLS-inspecting proxy's CA); those named by `SSL_CERT_FILE`,
     /// `REQUESTS_CA_BUNDLE` and `NODE_EXTRA_CA_CERTS` are trusted too.
     pub ca_certs: Option<Vec<String>>,
+    /// Wait for the reset after a 429 and send again
+    /// ([`XAuth::with_wait_on_rate_limit`]); off unless `true`.
+    pub wait_on_rate_limit: Option<bool>,
 }
 
 #[cfg(feature = "reqwest")]
@@ -91,7 +94,9 @@ impl XAuthSettings {
             self.web_base.as_deref().unwrap_or(DEFAULT_WEB_BASE),
             self.insecure_allow_http.unwrap_or(false),
         )?;
-        let x = x.with_user_agent(self.binding.as_deref(), self.user_agent.as_deref())?;
+        let x = x
+            .with_user_agent(self.binding.as_deref(), self.user_agent.as_deref())?
+            .with_wait_on_rate_limit(self.wait_on_rate_limit.unwrap_or(false));
         Ok(match self.simulated_clock_skew.unwrap_or(0) {
             0 => x,
             skew => x.with_clock(Arc::new(crate::clock::OffsetClock::new(skew))),
@@ -139,6 +144,8 @@ pub struct XAuth {
     clock_offset: Arc<AtomicI64>,
     pid: u32,
     user_agent: Arc<str>,
+    /// The longest wait for a rate-limit reset; `None`: a 429 is returned.
+    rate_limit_wait: Option<std::time::Duration>,
 }
 
 /// The `User-Agent` of every request: `x-api-auth/<version>`, then the
@@ -229,6 +236,7 @@ impl XAuth {
             clock_offset: Arc::new(AtomicI64::new(0)),
             pid: std::process::id(),
             user_agent: user_agent(None, None)?.into(),
+            rate_limit_wait: None,
         })
     }
 
@@ -249,6 +257,17 @@ impl XAuth {
     /// The `User-Agent` sent with every request.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+
+    /// Waits on rate limits, as tweepy's `wait_on_rate_limit`: after a 429,
+    /// [`XAuth::send`] sleeps until X's window resets (read from the
+    /// `x-rate-limit-*` and 24-hour headers, at most
+    /// [`MAX_RATE_LIMIT_WAIT`](crate::MAX_RATE_LIMIT_WAIT), up to three
+    /// times) and sends the request again; a reset further away (a 24-hour
+    /// limit) returns the 429 with a hint. Off by default.
+    pub fn with_wait_on_rate_limit(mut self, wait: bool) -> Self {
+        self.rate_limit_wait = wait.then_some(crate::MAX_RATE_LIMIT_WAIT);
+        self
     }
 
     /// Sends one request with this client's `User-Agent`, holding the

@@ -181,4 +181,15 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn for_child(&self) -> Option<std::sync::Arc<dyn Transport>> {
         None
     }
+
+    /// A timer that waits `duration` (for a rate-limit reset), or `None`
+    /// when this transport has no timer: [`XAuth`](crate::XAuth) then
+    /// returns the 429 instead of waiting.
+    fn sleep(&self, duration: std::time::Duration) -> Option<SleepFuture> {
+        let _ = duration;
+        None
+    }
 }
+
+/// What [`Transport::sleep`] returns.
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;

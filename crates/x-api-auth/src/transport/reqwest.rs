@@ -171,6 +171,10 @@ fn untrusted_certificate(e: &reqwest::Error) -> bool {
 }
 
 impl Transport for ReqwestTransport {
+    fn sleep(&self, duration: Duration) -> Option<super::SleepFuture> {
+        Some(Box::pin(tokio::time::sleep(duration)))
+    }
+
     fn for_child(&self) -> Option<std::sync::Arc<dyn Transport>> {
         Self::with_network(self.timeout, &self.network)
             .ok()

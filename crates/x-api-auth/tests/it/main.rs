@@ -18,6 +18,7 @@ mod leak_canaries;
 mod logging;
 mod network;
 mod properties;
+mod rate_limits;
 #[cfg(feature = "store-redis")]
 mod redis_server;
 mod scenarios;
