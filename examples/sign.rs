@@ -45,16 +45,25 @@ fn run() -> Result<(), x_api_auth::Error> {
         return Ok(());
     }
 
+    if let [method, url] = args.as_slice() {
+        // No credentials: the given request, signed with the documented example app's keys.
+        println!(
+            "No X_API_KEY in the environment: signing {method} {url} with the keys of X's documented example app."
+        );
+        let signed =
+            example_signer()?.sign(&SignableRequest::new(method.as_str(), url.as_str()))?;
+        println!("base string:   {}", signed.base_string);
+        println!("Authorization: {}", signed.authorization);
+        return Ok(());
+    }
+    if !args.is_empty() {
+        return Err(x_api_auth::Error::invalid_input(
+            "arguments",
+            "expected METHOD URL (e.g. GET https://api.x.com/2/users/me), or none for X's reference request",
+        ));
+    }
     println!("No X_API_KEY in the environment: signing X's documented reference request.");
-    let signer = OAuth1::new(ConsumerKeys::new(
-        "xvz1evFS4wEEPTGEFPHBog",
-        "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
-    )?)
-    .with_token(AccessToken::new(
-        "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
-        "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
-    )?);
-    let signed = signer.sign(
+    let signed = example_signer()?.sign(
         &SignableRequest::new("POST", REFERENCE_URL)
             .form([("status", REFERENCE_STATUS)])
             .nonce("kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg")
@@ -74,4 +83,16 @@ fn run() -> Result<(), x_api_auth::Error> {
             ),
         })
     }
+}
+
+/// The signer of the example app on X's "Creating a signature" page.
+fn example_signer() -> Result<OAuth1, x_api_auth::Error> {
+    Ok(OAuth1::new(ConsumerKeys::new(
+        "xvz1evFS4wEEPTGEFPHBog",
+        "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+    )?)
+    .with_token(AccessToken::new(
+        "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+        "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    )?))
 }

@@ -6,6 +6,12 @@
 //! drift from the code. The Python and Node snippets of the same pages run
 //! with `scripts/check-docs`. Not published.
 
+// The README is the front page, and the first code a reader copies: its Rust
+// snippets are doctests too, so they compile and run like the pages' (and
+// its Python and Node snippets run with `scripts/check-docs`).
+#[doc = include_str!("../../../README.md")]
+pub mod readme {}
+
 #[doc = include_str!("../../../docs/README.md")]
 pub mod index {}
 
