@@ -26,6 +26,9 @@ pub struct Counters {
     pub api_requests: u64,
     /// 401 responses of those API endpoints.
     pub api_unauthorized: u64,
+    /// OAuth 1.0a nonces remembered now (not a count: those whose timestamp
+    /// is still inside the window, plus the expired ones not yet swept).
+    pub nonces_remembered: u64,
 }
 
 impl Counters {
@@ -55,6 +58,7 @@ pub(crate) struct LiveCounters {
     authorization_codes_issued: AtomicU64,
     api_requests: AtomicU64,
     api_unauthorized: AtomicU64,
+    nonces_remembered: AtomicU64,
 }
 
 impl LiveCounters {
@@ -71,6 +75,12 @@ impl LiveCounters {
         cell.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Records how many nonces are remembered.
+    pub(crate) fn set_nonces_remembered(&self, n: usize) {
+        self.nonces_remembered
+            .store(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
     /// The counts now.
     pub(crate) fn snapshot(&self) -> Counters {
         let read = |cell: &AtomicU64| cell.load(Ordering::Relaxed);
@@ -81,6 +91,7 @@ impl LiveCounters {
             authorization_codes_issued: read(&self.authorization_codes_issued),
             api_requests: read(&self.api_requests),
             api_unauthorized: read(&self.api_unauthorized),
+            nonces_remembered: read(&self.nonces_remembered),
         }
     }
 }
@@ -123,6 +134,7 @@ mod tests {
         live.count(Counter::ApiUnauthorized);
         live.count(Counter::ApiUnauthorized);
         live.count(Counter::ApiUnauthorized);
+        live.set_nonces_remembered(4);
         let json = serde_json::to_value(live.snapshot()).unwrap();
         assert_eq!(
             json,
@@ -133,6 +145,7 @@ mod tests {
                 "authorization_codes_issued": 2,
                 "api_requests": 0,
                 "api_unauthorized": 3,
+                "nonces_remembered": 4,
             })
         );
     }

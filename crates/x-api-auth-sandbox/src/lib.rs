@@ -25,6 +25,7 @@
 //!   token reuse, tokens and codes issued, API calls and 401s. This path is
 //!   test-only and does not exist at X.
 
+#![forbid(unsafe_code)]
 pub mod browser;
 mod config;
 mod counters;

@@ -3,6 +3,8 @@
 //! `x-api-auth-sandbox --hostile [--port P]` runs the hostile look-alike of
 //! X instead (see `x_api_auth_sandbox::hostile`), for robustness tests.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -129,6 +129,14 @@ pub fn collect(request: &ReceivedRequest) -> Result<Oauth1Params, Oauth1Problem>
             _ => {}
         }
     }
+    if crate::server::limits::too_many_parameters(&request.query)
+        || request
+            .form_body
+            .as_deref()
+            .is_some_and(crate::server::limits::too_many_parameters)
+    {
+        return Err(Oauth1Problem::Malformed);
+    }
     signed.extend(parse_pairs(&request.query).ok_or(Oauth1Problem::Malformed)?);
     if let Some(body) = &request.form_body {
         signed.extend(parse_pairs(body).ok_or(Oauth1Problem::Malformed)?);

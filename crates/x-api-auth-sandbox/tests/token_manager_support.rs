@@ -396,6 +396,7 @@ fn the_counters_count_codes_tokens_and_api_calls() {
             authorization_codes_issued: 1,
             api_requests: 2,
             api_unauthorized: 2,
+            nonces_remembered: 0,
         }
     );
 }
@@ -437,6 +438,7 @@ fn sixty_four_concurrent_refreshes_of_distinct_tokens_count_exactly_64() {
             authorization_codes_issued: 64,
             api_requests: 64,
             api_unauthorized: 0,
+            nonces_remembered: 0,
         }
     );
 }

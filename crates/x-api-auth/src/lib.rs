@@ -1,5 +1,5 @@
 #![doc = include_str!("guide.md")]
-
+#![forbid(unsafe_code)]
 // The modules are layers; README.md ("Architecture") lists them in order
 // with one line each, and scripts/check-architecture checks that no module
 // imports one listed after it.

@@ -4,6 +4,7 @@
 
 mod api;
 mod app_only;
+pub mod limits;
 mod oauth1;
 mod oauth2;
 
@@ -160,6 +161,8 @@ pub fn router(
         .route("/2/echo", any(api::echo))
         .route(Counters::PATH, get(sandbox_counters))
         .fallback(api::known_endpoint)
+        .layer(axum::middleware::from_fn(limits::check))
+        .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_BODY))
         .with_state(shared)
 }
 

@@ -80,11 +80,18 @@ pub(super) fn verify_oauth1(
     ) {
         return Err(XError::BAD_SIGNATURE);
     }
-    if !shared
-        .store()
-        .nonces
-        .insert((consumer_key.clone(), nonce, timestamp))
-    {
+    let expires_at = ts.saturating_add(shared.config.timestamp_window_secs);
+    let fresh = {
+        let mut store = shared.store();
+        let fresh = store.nonces.insert(
+            (consumer_key.clone(), nonce, timestamp),
+            expires_at,
+            shared.now_secs(),
+        );
+        shared.counters.set_nonces_remembered(store.nonces.len());
+        fresh
+    };
+    if !fresh {
         return Err(XError::BAD_SIGNATURE);
     }
     Ok(VerifiedOauth1 {
