@@ -22,13 +22,24 @@ _RATE_LIMIT_WAITS = 3
 
 
 class _Adapter(httpx.Auth):
-    """Signs with ``_sign`` and, with ``wait_on_rate_limit``, waits out a 429 (the core decides
-    how long, from X's rate-limit headers; never past 15 minutes) and sends again, signed anew."""
+    """Signs with ``_sign`` (``_sign_async`` in async clients), sends again once when
+    ``_refreshed`` says a 401 was answered with a fresh credential and, with
+    ``wait_on_rate_limit``, waits out a 429 (the core decides how long, from X's rate-limit
+    headers; never past 15 minutes) and sends again, signed anew."""
 
     wait_on_rate_limit = False
 
     def _sign(self, request: httpx.Request) -> None:
         raise NotImplementedError
+
+    async def _sign_async(self, request: httpx.Request) -> None:
+        self._sign(request)
+
+    def _refreshed(self, request: httpx.Request, response: httpx.Response) -> bool:
+        return False
+
+    async def _refreshed_async(self, request: httpx.Request, response: httpx.Response) -> bool:
+        return False
 
     def _wait(self, response: httpx.Response) -> float | None:
         return rate_limit_wait(response.status_code, response.headers) if self.wait_on_rate_limit else None
@@ -38,6 +49,8 @@ class _Adapter(httpx.Auth):
             request.read()
         self._sign(request)
         response = yield request
+        if self._refreshed(request, response):
+            response = yield request
         for _ in range(_RATE_LIMIT_WAITS):
             wait = self._wait(response)
             if wait is None:
@@ -50,15 +63,17 @@ class _Adapter(httpx.Auth):
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         if self.requires_request_body:
             await request.aread()
-        self._sign(request)
+        await self._sign_async(request)
         response = yield request
+        if await self._refreshed_async(request, response):
+            response = yield request
         for _ in range(_RATE_LIMIT_WAITS):
             wait = self._wait(response)
             if wait is None:
                 return
             await response.aread()
             await asyncio.sleep(wait)
-            self._sign(request)
+            await self._sign_async(request)
             response = yield request
 
 
@@ -92,6 +107,10 @@ class BearerAuth(_Adapter):
         request.headers["Authorization"] = self.bearer.authorization_header()
 
 
+_TOKEN = "x_api_auth_token"
+"""Where a request keeps the OAuth 2.0 token it was sent with (``request.extensions``)."""
+
+
 class OAuth2UserAuth(_Adapter):
     """Sends ``user``'s OAuth 2.0 token from ``manager`` (None: the profile's default
     user). The manager refreshes it before it expires; after a 401 this adapter asks
@@ -103,37 +122,26 @@ class OAuth2UserAuth(_Adapter):
     ) -> None:
         self.manager, self.user, self.wait_on_rate_limit = manager, user, wait_on_rate_limit
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token: OAuth2UserToken = self.manager.access_token(self.user)
+    @staticmethod
+    def _use(request: httpx.Request, token: OAuth2UserToken) -> None:
+        request.extensions[_TOKEN] = token
         request.headers["Authorization"] = token.authorization_header()
-        response = yield request
-        if response.status_code == 401:
-            token = self.manager.refresh_after_unauthorized(self.user, token)
-            request.headers["Authorization"] = token.authorization_header()
-            response = yield request
-        for _ in range(_RATE_LIMIT_WAITS):
-            wait = self._wait(response)
-            if wait is None:
-                return
-            response.read()
-            time.sleep(wait)
-            request.headers["Authorization"] = self.manager.access_token(self.user).authorization_header()
-            response = yield request
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token: OAuth2UserToken = await self.manager.access_token_async(self.user)
-        request.headers["Authorization"] = token.authorization_header()
-        response = yield request
-        if response.status_code == 401:
-            token = await self.manager.refresh_after_unauthorized_async(self.user, token)
-            request.headers["Authorization"] = token.authorization_header()
-            response = yield request
-        for _ in range(_RATE_LIMIT_WAITS):
-            wait = self._wait(response)
-            if wait is None:
-                return
-            await response.aread()
-            await asyncio.sleep(wait)
-            token = await self.manager.access_token_async(self.user)
-            request.headers["Authorization"] = token.authorization_header()
-            response = yield request
+    def _sign(self, request: httpx.Request) -> None:
+        self._use(request, self.manager.access_token(self.user))
+
+    async def _sign_async(self, request: httpx.Request) -> None:
+        self._use(request, await self.manager.access_token_async(self.user))
+
+    def _refreshed(self, request: httpx.Request, response: httpx.Response) -> bool:
+        if response.status_code != 401:
+            return False
+        self._use(request, self.manager.refresh_after_unauthorized(self.user, request.extensions[_TOKEN]))
+        return True
+
+    async def _refreshed_async(self, request: httpx.Request, response: httpx.Response) -> bool:
+        if response.status_code != 401:
+            return False
+        token = await self.manager.refresh_after_unauthorized_async(self.user, request.extensions[_TOKEN])
+        self._use(request, token)
+        return True
