@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -118,3 +119,34 @@ def test_type_stubs_match_the_runtime() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_forked_child_never_repeats_its_parents_nonces() -> None:
+    """Nonces come from a per-thread pool of random bytes; a forked child inherits a copy
+    of it, and must refill before its first nonce, or parent and child would sign with
+    the same nonces (X refuses a repeated nonce)."""
+    signer = x_api_auth.OAuth1("key", "secret", "token", "token-secret")
+
+    def nonces(n: int) -> list[str]:
+        out = []
+        for _ in range(n):
+            header = signer.authorization_header("GET", "https://api.x.com/2/users/me")
+            out.append(header.split('oauth_nonce="', 1)[1].split('"', 1)[0])
+        return out
+
+    nonces(3)  # the parent's pool is filled and partly used
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.write(write, " ".join(nonces(100)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        child = pipe.read().split()
+    os.waitpid(pid, 0)
+    parent = nonces(100)
+    assert len(child) == 100
+    assert not set(child) & set(parent), "a forked child repeated its parent's nonces"
+    assert all(len(n) == 32 and int(n, 16) >= 0 for n in child + parent)

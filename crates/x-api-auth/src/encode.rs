@@ -22,6 +22,114 @@ static UNRESERVED: [bool; 256] = {
     table
 };
 
+/// `%00%01…%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`, pushed
+/// in one copy.
+const ESCAPES: &str = {
+    const BYTES: [u8; 768] = {
+        let mut table = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            table[3 * b] = b'%';
+            table[3 * b + 1] = UPPER_HEX[b >> 4];
+            table[3 * b + 2] = UPPER_HEX[b & 0x0F];
+            b += 1;
+        }
+        table
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(escapes) => escapes,
+        Err(_) => panic!("escapes are ASCII"),
+    }
+};
+
+/// The escape `%XX` of `b`.
+#[inline]
+fn escape(b: u8) -> &'static str {
+    let i = 3 * usize::from(b);
+    &ESCAPES[i..i + 3]
+}
+
+/// `ESCAPED_TWICE[b]`: the percent-encoding of the escape of byte `b`
+/// (`%25XX`), as a signature base string holds it.
+const ESCAPED_TWICE: [[u8; 5]; 256] = {
+    let mut table = [[0u8; 5]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [b'%', b'2', b'5', UPPER_HEX[b >> 4], UPPER_HEX[b & 0x0F]];
+        b += 1;
+    }
+    table
+};
+
+/// `ESCAPED[b]`: the escape `%XX` of byte `b`.
+const ESCAPED: [[u8; 3]; 256] = {
+    let mut table = [[0u8; 3]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [b'%', UPPER_HEX[b >> 4], UPPER_HEX[b & 0x0F]];
+        b += 1;
+    }
+    table
+};
+
+/// [`reserve_wiping`] for byte buffers.
+#[inline]
+pub(crate) fn reserve_wiping_bytes(buf: &mut Vec<u8>, additional: usize) {
+    if buf.capacity() - buf.len() >= additional {
+        return;
+    }
+    let wanted = (buf.len() + additional).max(buf.capacity() * 2);
+    let mut grown = Vec::with_capacity(wanted);
+    grown.extend_from_slice(buf);
+    buf.zeroize();
+    *buf = grown;
+}
+
+/// Makes `buf` `additional` bytes longer (zeros, to be overwritten through
+/// [`write_escaped`] and friends, then truncated to what was written),
+/// growing it without leaving copies behind. Writing into a slice sized up
+/// front costs no capacity check per byte.
+#[inline]
+pub(crate) fn extend_zeroed_wiping(buf: &mut Vec<u8>, additional: usize) {
+    reserve_wiping_bytes(buf, additional);
+    buf.resize(buf.len() + additional, 0);
+}
+
+/// Writes the RFC 3986 percent-encoding of `input` at `out[w..]` and
+/// returns where it ended (room for 3 bytes per input byte).
+#[inline]
+pub(crate) fn write_percent_encoded(input: &[u8], out: &mut [u8], mut w: usize) -> usize {
+    for &b in input {
+        if UNRESERVED[usize::from(b)] {
+            out[w] = b;
+            w += 1;
+        } else {
+            out[w..w + 3].copy_from_slice(&ESCAPED[usize::from(b)]);
+            w += 3;
+        }
+    }
+    w
+}
+
+/// Writes the percent-encoding of the percent-encoding of `input` at
+/// `out[w..]`: what a parameter looks like inside an OAuth 1.0a signature
+/// base string (a byte that needs encoding becomes `%25XX`); sorting such
+/// strings gives the same order as sorting the once-encoded forms. Returns
+/// where it ended (room for 5 bytes per input byte).
+#[inline]
+pub(crate) fn write_percent_encoded_twice(input: &[u8], out: &mut [u8], mut w: usize) -> usize {
+    for &b in input {
+        if UNRESERVED[usize::from(b)] {
+            out[w] = b;
+            w += 1;
+        } else {
+            out[w..w + 5].copy_from_slice(&ESCAPED_TWICE[usize::from(b)]);
+            w += 5;
+        }
+    }
+    w
+}
+
 /// Whether `input` needs no percent-encoding at all.
 #[inline]
 pub(crate) fn is_unreserved_str(input: &str) -> bool {
@@ -62,35 +170,7 @@ pub fn percent_encode_into(input: &str, out: &mut String) {
         if i > start {
             out.push_str(&input[start..i]);
         }
-        out.push('%');
-        out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-        out.push(char::from(UPPER_HEX[usize::from(b & 0x0F)]));
-        start = i + 1;
-    }
-    if start < bytes.len() {
-        out.push_str(&input[start..]);
-    }
-}
-
-/// Appends the percent-encoding of the percent-encoding of `input`: what a
-/// parameter looks like inside an OAuth 1.0a signature base string (a byte
-/// that needs encoding becomes `%25XX`). Sorting such strings gives the same
-/// order as sorting the once-encoded forms.
-#[inline]
-pub(crate) fn percent_encode_twice_into(input: &str, out: &mut String) {
-    reserve_wiping(out, input.len() * 5);
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if UNRESERVED[usize::from(b)] {
-            continue;
-        }
-        if i > start {
-            out.push_str(&input[start..i]);
-        }
-        out.push_str("%25");
-        out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-        out.push(char::from(UPPER_HEX[usize::from(b & 0x0F)]));
+        out.push_str(escape(b));
         start = i + 1;
     }
     if start < bytes.len() {
@@ -182,8 +262,44 @@ pub fn form_decode_component<'a>(
     if !input.bytes().any(|b| b == b'%' || b == b'+') {
         return Ok(Cow::Borrowed(input));
     }
+    let mut out = Vec::with_capacity(input.len());
+    form_decode_bytes_into(input, what, &mut out)?;
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|e| not_utf8(what, e.utf8_error()))
+}
+
+fn not_utf8(what: &'static str, e: std::str::Utf8Error) -> Error {
+    Error::invalid_input(
+        what,
+        format!(
+            "percent-decoded bytes are not UTF-8 (at byte {})",
+            e.valid_up_to()
+        ),
+    )
+}
+
+fn bad_escape(what: &'static str, at: usize) -> Error {
+    Error::invalid_input(
+        what,
+        format!("invalid percent-encoding at byte {at}: '%' must be followed by two hex digits"),
+    )
+}
+
+/// The byte a `%XX` escape at `bytes[i]` stands for.
+#[inline]
+fn escaped_byte(bytes: &[u8], i: usize, what: &'static str) -> Result<u8, Error> {
+    let hi = bytes.get(i + 1).copied().and_then(hex_value);
+    let lo = bytes.get(i + 2).copied().and_then(hex_value);
+    match (hi, lo) {
+        (Some(hi), Some(lo)) => Ok(hi << 4 | lo),
+        _ => Err(bad_escape(what, i)),
+    }
+}
+
+/// Appends the bytes `input` decodes to (`+` a space, `%XX` a byte).
+fn form_decode_bytes_into(input: &str, what: &'static str, out: &mut Vec<u8>) -> Result<(), Error> {
     let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -192,19 +308,7 @@ pub fn form_decode_component<'a>(
                 i += 1;
             }
             b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                let lo = bytes.get(i + 2).copied().and_then(hex_value);
-                match (hi, lo) {
-                    (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
-                    _ => {
-                        return Err(Error::invalid_input(
-                            what,
-                            format!(
-                                "invalid percent-encoding at byte {i}: '%' must be followed by two hex digits"
-                            ),
-                        ));
-                    }
-                }
+                out.push(escaped_byte(bytes, i, what)?);
                 i += 3;
             }
             b => {
@@ -213,15 +317,130 @@ pub fn form_decode_component<'a>(
             }
         }
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|e| {
-        Error::invalid_input(
-            what,
-            format!(
-                "percent-decoded bytes are not UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    Ok(())
+}
+
+/// A UTF-8 validator fed one byte at a time: it accepts exactly what
+/// `std::str::from_utf8` accepts (no overlong forms, surrogates or code
+/// points above U+10FFFF).
+#[derive(Clone, Copy)]
+struct Utf8 {
+    /// Continuation bytes still expected.
+    need: u8,
+    /// The range the next continuation byte must be in.
+    lo: u8,
+    hi: u8,
+}
+
+impl Utf8 {
+    const START: Utf8 = Utf8 {
+        need: 0,
+        lo: 0x80,
+        hi: 0xBF,
+    };
+
+    /// Takes the next byte; false when the bytes so far cannot be UTF-8.
+    #[inline]
+    fn feed(&mut self, b: u8) -> bool {
+        if self.need > 0 {
+            if b < self.lo || b > self.hi {
+                return false;
+            }
+            *self = Utf8 {
+                need: self.need - 1,
+                ..Utf8::START
+            };
+            return true;
+        }
+        let (need, lo, hi) = match b {
+            0x00..=0x7F => return true,
+            0xC2..=0xDF => (1, 0x80, 0xBF),
+            0xE0 => (2, 0xA0, 0xBF),
+            0xED => (2, 0x80, 0x9F),
+            0xE1..=0xEF => (2, 0x80, 0xBF),
+            0xF0 => (3, 0x90, 0xBF),
+            0xF1..=0xF3 => (3, 0x80, 0xBF),
+            0xF4 => (3, 0x80, 0x8F),
+            _ => return false,
+        };
+        *self = Utf8 { need, lo, hi };
+        true
+    }
+}
+
+/// Writes what [`write_percent_encoded_twice`] writes for the decoding of
+/// the form component that starts at `input[start..]`, at `out[w..]`, in
+/// one pass and without allocating: the query and form parameters of a
+/// request go from the wire form to the base-string form directly. The
+/// component ends at the next `&` (or `=` as well, for a key). Returns where
+/// it ended in `input` and in `out` (room for 5 bytes per input byte: `+`
+/// becomes `%2520`). Fails as [`form_decode_component`] does on the
+/// component.
+pub(crate) fn write_form_component_twice(
+    input: &str,
+    start: usize,
+    key: bool,
+    what: &'static str,
+    out: &mut [u8],
+    mut w: usize,
+) -> Result<(usize, usize), Error> {
+    let bytes = input.as_bytes();
+    let mut utf8 = Utf8::START;
+    let mut i = start;
+    let mut valid = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if UNRESERVED[usize::from(b)] {
+            // An ASCII byte where a continuation byte is due is not UTF-8.
+            valid &= utf8.need == 0;
+            out[w] = b;
+            w += 1;
+            i += 1;
+            continue;
+        }
+        if b == b'&' || (key && b == b'=') {
+            break;
+        }
+        let (decoded, len) = match b {
+            b'+' => (b' ', 1),
+            b'%' => match bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| Some(hex_value(h[0])? << 4 | hex_value(h[1])?))
+            {
+                Some(decoded) => (decoded, 3),
+                None => return Err(component_error(input, start, key, what)),
+            },
+            _ => (b, 1),
+        };
+        valid &= utf8.feed(decoded);
+        if UNRESERVED[usize::from(decoded)] {
+            out[w] = decoded;
+            w += 1;
+        } else {
+            out[w..w + 5].copy_from_slice(&ESCAPED_TWICE[usize::from(decoded)]);
+            w += 5;
+        }
+        i += len;
+    }
+    if !valid || utf8.need > 0 {
+        return Err(component_error(input, start, key, what));
+    }
+    Ok((i, w))
+}
+
+/// The error [`form_decode_component`] gives for the component at
+/// `input[start..]` (the slow path, for the message).
+#[cold]
+fn component_error(input: &str, start: usize, key: bool, what: &'static str) -> Error {
+    let rest = &input[start..];
+    let end = rest
+        .bytes()
+        .position(|b| b == b'&' || (key && b == b'='))
+        .unwrap_or(rest.len());
+    match form_decode_component(&rest[..end], what) {
+        Err(e) => e,
+        Ok(_) => Error::invalid_input(what, "invalid form encoding"),
+    }
 }
 
 /// Parses an `application/x-www-form-urlencoded` string (a form body or a URL
@@ -290,6 +509,67 @@ pub(crate) fn callback_query(callback: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_components_go_to_the_base_string_form_in_one_pass() {
+        for input in [
+            "",
+            "abc",
+            "a+b",
+            "%41%7e",
+            "caf%C3%A9+%E2%98%95",
+            "caf\u{e9}",
+            "50%25+off%21",
+            "a/b?c:d@f",
+            "%2B%2b",
+            "~-._",
+            "%F0%9F%90%A6",
+            "%zz",
+            "%4",
+            "%",
+            "%C3",
+            "%C3%28",
+            "%ED%A0%80",
+            "\u{1F426}%20",
+            "%C3\u{e9}",
+            "%C3a",
+            "%E2%98",
+            "%F4%90%80%80",
+            "%C0%80",
+            "%EF%BF%BF",
+            "%80",
+            "x%FF",
+        ] {
+            for key in [false, true] {
+                let mut fused = vec![0; input.len() * 5];
+                let fused = write_form_component_twice(input, 0, key, "URL query", &mut fused, 0)
+                    .map(|(end, w)| {
+                        assert_eq!(end, input.len());
+                        String::from_utf8(fused[..w].to_vec()).expect("ASCII")
+                    });
+                let two_steps = form_decode_component(input, "URL query").map(|decoded| {
+                    let mut out = vec![0; decoded.len() * 5];
+                    let w = write_percent_encoded_twice(decoded.as_bytes(), &mut out, 0);
+                    String::from_utf8(out[..w].to_vec()).expect("ASCII")
+                });
+                match (fused, two_steps) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{input:?}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{input:?}"),
+                    (a, b) => panic!("{input:?}: one pass {a:?}, two steps {b:?}"),
+                }
+            }
+        }
+        let mut out = [0; 64];
+        assert_eq!(
+            write_form_component_twice("k%41=v&x", 0, true, "q", &mut out, 0).unwrap(),
+            (4, 2)
+        );
+        assert_eq!(
+            write_form_component_twice("k%41=v=w&x", 5, false, "q", &mut out, 2).unwrap(),
+            (8, 9)
+        );
+        assert_eq!(&out[..9], b"kAv%253Dw");
+    }
 
     #[test]
     fn x_documented_examples() {

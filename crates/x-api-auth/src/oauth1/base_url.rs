@@ -13,32 +13,63 @@ fn path_needs_encoding(b: u8) -> bool {
     b >= 0x80 || matches!(b, b' ' | b'"' | b'<' | b'>' | b'`' | b'{' | b'}')
 }
 
+/// Whether any byte of `bytes` is an ASCII control character (CR, LF, tab,
+/// DEL, ...). Checked 16 bytes at a time without an early exit, which the
+/// compiler turns into vector instructions.
+fn has_control(bytes: &[u8]) -> bool {
+    bytes.chunks(16).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |any, &b| any | (b < 0x20) | (b == 0x7F))
+    })
+}
+
+/// The scheme of `url` (`https` or `http`, any case) and the rest after
+/// `://`.
+fn split_scheme(url: &str) -> Option<(&'static str, &'static str, &str)> {
+    let bytes = url.as_bytes();
+    if bytes.len() >= 8 && bytes[..8].eq_ignore_ascii_case(b"https://") {
+        Some(("https", "443", &url[8..]))
+    } else if bytes.len() >= 7 && bytes[..7].eq_ignore_ascii_case(b"http://") {
+        Some(("http", "80", &url[7..]))
+    } else {
+        None
+    }
+}
+
 /// Splits an absolute http(s) URL: writes the normalised base URI
 /// (`scheme://host[:port]/path`) to `base` and returns the raw query (without
 /// `?`, empty when there is none).
 pub(crate) fn split_url<'a>(url: &'a str, base: &mut String) -> Result<&'a str> {
-    if let Some(i) = url.bytes().position(|b| b.is_ascii_control()) {
+    if has_control(url.as_bytes()) {
+        let i = url
+            .bytes()
+            .position(|b| b.is_ascii_control())
+            .unwrap_or_default();
         return Err(bad_url(format!(
             "contains a control character (CR, LF, tab or similar) at byte {i}"
         )));
     }
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| bad_url("must be an absolute http:// or https:// URL"))?;
-    let (scheme, default_port) = if scheme.eq_ignore_ascii_case("https") {
-        ("https", "443")
-    } else if scheme.eq_ignore_ascii_case("http") {
-        ("http", "80")
+    let (scheme, default_port, rest) =
+        split_scheme(url).ok_or_else(|| bad_url("must be an absolute http:// or https:// URL"))?;
+    // One scan: the authority ends at the first '/', '?' or '#', the path at
+    // the first '?' or '#', the query at the first '#'.
+    let bytes = rest.as_bytes();
+    let authority_end = bytes
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(bytes.len());
+    let path_end = bytes[authority_end..]
+        .iter()
+        .position(|&b| matches!(b, b'?' | b'#'))
+        .map_or(bytes.len(), |i| authority_end + i);
+    let query = if bytes.get(path_end) == Some(&b'?') {
+        let query = &rest[path_end + 1..];
+        query.split_once('#').map_or(query, |(before, _)| before)
     } else {
-        return Err(bad_url("must be an absolute http:// or https:// URL"));
+        ""
     };
-    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path_and_query) = rest.split_at(authority_end);
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((p, q)) => (p, q),
-        None => (path_and_query, ""),
-    };
+    let (authority, path) = (&rest[..authority_end], &rest[authority_end..path_end]);
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
     let (host, port) = split_port(host_port)?;
     if host.is_empty() {
@@ -60,7 +91,11 @@ pub(crate) fn split_url<'a>(url: &'a str, base: &mut String) -> Result<&'a str> 
     base.reserve(url.len() + 8);
     base.push_str(scheme);
     base.push_str("://");
-    base.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        base.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        base.push_str(host);
+    }
     if let Some(port) = port.filter(|p| *p != default_port) {
         base.push(':');
         base.push_str(port);

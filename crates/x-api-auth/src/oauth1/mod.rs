@@ -1,6 +1,7 @@
 //! OAuth 1.0a: the signer and the pure parts of the 3-legged flow.
 
 mod base_url;
+mod nonce;
 mod settings;
 mod sign;
 mod three_legged;

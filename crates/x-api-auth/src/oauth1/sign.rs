@@ -5,20 +5,21 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::base_url::split_url;
+use super::nonce;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::encode::{
-    form_decode_component, is_unreserved_str, percent_encode, percent_encode_into,
-    percent_encode_twice_into, reserve_wiping,
+    extend_zeroed_wiping, form_decode_component, is_unreserved_str, percent_encode,
+    percent_encode_into, reserve_wiping, write_form_component_twice, write_percent_encoded,
+    write_percent_encoded_twice,
 };
 use crate::error::{Error, Result, check_header_safe};
 use crate::form::conflicting_arguments;
@@ -226,7 +227,6 @@ pub struct OAuth1 {
     include_version: bool,
     signing_key: Arc<SigningKey>,
     clock: Arc<dyn Clock>,
-    nonces: Arc<NoncePool>,
 }
 
 impl fmt::Debug for OAuth1 {
@@ -240,38 +240,52 @@ impl fmt::Debug for OAuth1 {
     }
 }
 
-/// The signing key `pct(consumer secret)&pct(token secret)`, and the key
-/// HMAC-SHA1 actually uses: keys longer than SHA-1's 64-byte block are
-/// hashed first (RFC 2104), so that is done once here rather than on every
-/// signature. Both are wiped on drop.
+/// The signing key `pct(consumer secret)&pct(token secret)`, and the MACs
+/// keyed with it once per signer: an HMAC keyed per signature would redo two
+/// compressions (and hash a key longer than SHA-1's block) every time. The
+/// text is wiped on drop; the keyed MAC states, derived from the key, are not
+/// (neither RustCrypto's `hmac` nor ring offers a way without unsafe code).
 struct SigningKey {
     text: Zeroizing<String>,
-    hmac_sha1: Zeroizing<Vec<u8>>,
+    hmac_sha1: Hmac<sha1::Sha1>,
+    hmac_sha256: ring::hmac::Key,
 }
 
 fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<SigningKey> {
-    use sha1::Digest;
     let mut text = Zeroizing::new(String::with_capacity(96));
     percent_encode_into(consumer.secret().secret(), &mut text);
     text.push('&');
     if let Some(token) = token {
         percent_encode_into(token.secret().secret(), &mut text);
     }
-    let hmac_sha1 = Zeroizing::new(if text.len() > 64 {
-        sha1::Sha1::digest(text.as_bytes()).to_vec()
-    } else {
-        text.as_bytes().to_vec()
-    });
-    Arc::new(SigningKey { text, hmac_sha1 })
+    let hmac_sha1 = <Hmac<sha1::Sha1> as Mac>::new_from_slice(text.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    let hmac_sha256 = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, text.as_bytes());
+    Arc::new(SigningKey {
+        text,
+        hmac_sha1,
+        hmac_sha256,
+    })
 }
 
 /// Parameters in one buffer, each key and value encoded twice (as they
-/// appear in the base string): each entry is (key start, key end = value
-/// start, value end) into `buf`.
+/// appear in the base string).
 #[derive(Default)]
 struct Params {
-    buf: String,
-    spans: Vec<(usize, usize, usize)>,
+    buf: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+/// A parameter in [`Params::buf`] as it goes into the base string,
+/// `key%3Dvalue`: the key is `start..key_end`, the value `key_end + 3..end`; `prefix` is the key's first 8 bytes, big-endian and
+/// zero-padded, so that most comparisons while sorting are one integer
+/// comparison (an encoded key never holds a zero byte).
+#[derive(Clone, Copy)]
+struct Span {
+    prefix: u64,
+    start: usize,
+    key_end: usize,
+    end: usize,
 }
 
 impl Params {
@@ -280,32 +294,80 @@ impl Params {
         self.spans.clear();
     }
 
+    fn span(&mut self, start: usize, key_end: usize) {
+        self.span_to(start, key_end, self.buf.len());
+    }
+
+    fn span_to(&mut self, start: usize, key_end: usize, end: usize) {
+        let key = &self.buf[start..key_end];
+        let mut prefix = [0u8; 8];
+        let n = key.len().min(8);
+        prefix[..n].copy_from_slice(&key[..n]);
+        self.spans.push(Span {
+            prefix: u64::from_be_bytes(prefix),
+            start,
+            key_end,
+            end,
+        });
+    }
+
     /// Adds a decoded parameter.
     fn push(&mut self, key: &str, value: &str) {
         let start = self.buf.len();
-        percent_encode_twice_into(key, &mut self.buf);
-        let key_end = self.buf.len();
-        percent_encode_twice_into(value, &mut self.buf);
-        self.spans.push((start, key_end, self.buf.len()));
+        extend_zeroed_wiping(&mut self.buf, (key.len() + value.len()) * 5 + 3);
+        let key_end = write_percent_encoded_twice(key.as_bytes(), &mut self.buf, start);
+        self.buf[key_end..key_end + 3].copy_from_slice(b"%3D");
+        let end = write_percent_encoded_twice(value.as_bytes(), &mut self.buf, key_end + 3);
+        self.buf.truncate(end);
+        self.span(start, key_end);
+    }
+
+    /// Adds every parameter of a query or form body
+    /// (`application/x-www-form-urlencoded`, `k=v&…`; empty segments are
+    /// skipped, a key without `=` has an empty value), in one pass.
+    fn push_form(&mut self, source: &str, what: &'static str) -> Result<()> {
+        // At most 5 bytes per input byte ('+' becomes "%2520") and "%3D" per
+        // pair, of which there is one per '&' and one more.
+        let bytes = source.as_bytes();
+        let pairs = 1 + bytes.iter().filter(|&&b| b == b'&').count();
+        let mut w = self.buf.len();
+        extend_zeroed_wiping(&mut self.buf, source.len() * 5 + 3 * pairs);
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'&' {
+                i += 1; // an empty segment
+                continue;
+            }
+            let start = w;
+            (i, w) = write_form_component_twice(source, i, true, what, &mut self.buf, w)?;
+            let key_end = w;
+            self.buf[w..w + 3].copy_from_slice(b"%3D");
+            w += 3;
+            if bytes.get(i) == Some(&b'=') {
+                (i, w) = write_form_component_twice(source, i + 1, false, what, &mut self.buf, w)?;
+            }
+            self.span_to(start, key_end, w);
+        }
+        self.buf.truncate(w);
+        Ok(())
     }
 
     /// Adds a parameter whose key needs no encoding and whose value is
     /// already encoded once.
     fn push_encoded(&mut self, key: &str, encoded_value: &str) {
         let start = self.buf.len();
-        reserve_wiping(&mut self.buf, key.len() + encoded_value.len() * 3);
-        self.buf.push_str(key);
-        let key_end = self.buf.len();
-        push_reencoded(&mut self.buf, encoded_value);
-        self.spans.push((start, key_end, self.buf.len()));
+        extend_zeroed_wiping(&mut self.buf, key.len() + 3 + encoded_value.len() * 3);
+        let key_end = start + key.len();
+        self.buf[start..key_end].copy_from_slice(key.as_bytes());
+        self.buf[key_end..key_end + 3].copy_from_slice(b"%3D");
+        let end = write_reencoded(encoded_value, &mut self.buf, key_end + 3);
+        self.buf.truncate(end);
+        self.span(start, key_end);
     }
 
-    fn key(&self, span: (usize, usize, usize)) -> &str {
-        &self.buf[span.0..span.1]
-    }
-
-    fn value(&self, span: (usize, usize, usize)) -> &str {
-        &self.buf[span.1..span.2]
+    /// `key%3Dvalue`.
+    fn pair(&self, span: Span) -> &[u8] {
+        &self.buf[span.start..span.end]
     }
 
     /// Sorts by encoded key, then by encoded value (RFC 5849 §3.4.1.3.2);
@@ -313,28 +375,27 @@ impl Params {
     fn sort(&mut self) {
         let buf = &self.buf;
         self.spans.sort_unstable_by(|a, b| {
-            buf[a.0..a.1]
-                .cmp(&buf[b.0..b.1])
-                .then_with(|| buf[a.1..a.2].cmp(&buf[b.1..b.2]))
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| buf[a.start..a.key_end].cmp(&buf[b.start..b.key_end]))
+                .then_with(|| buf[a.key_end + 3..a.end].cmp(&buf[b.key_end + 3..b.end]))
         });
     }
 }
 
-/// Appends already percent-encoded text encoded once more: only `%` changes.
-fn push_reencoded(out: &mut String, encoded: &str) {
-    if !encoded.contains('%') {
-        out.push_str(encoded);
-        return;
-    }
-    let mut start = 0;
-    for (i, &b) in encoded.as_bytes().iter().enumerate() {
+/// Writes already percent-encoded text encoded once more at `out[w..]`
+/// (only `%` changes) and returns where it ended.
+fn write_reencoded(encoded: &str, out: &mut [u8], mut w: usize) -> usize {
+    for &b in encoded.as_bytes() {
         if b == b'%' {
-            out.push_str(&encoded[start..i]);
-            out.push_str("%25");
-            start = i + 1;
+            out[w..w + 3].copy_from_slice(b"%25");
+            w += 3;
+        } else {
+            out[w] = b;
+            w += 1;
         }
     }
-    out.push_str(&encoded[start..]);
+    w
 }
 
 /// The percent-encoding of `value`, borrowed when nothing needs encoding.
@@ -343,68 +404,6 @@ fn encoded(value: &str) -> Cow<'_, str> {
         Cow::Borrowed(value)
     } else {
         Cow::Owned(percent_encode(value))
-    }
-}
-
-/// Random bytes for nonces, drawn from the system CSPRNG 1 KiB at a time: a
-/// `getrandom` system call per signature cost more than the rest of signing.
-/// A fork is detected by process id and refills the pool, so a parent and
-/// its children never share nonces.
-#[derive(Debug)]
-struct NoncePool {
-    rng: SystemRandom,
-    pool: Mutex<PoolState>,
-}
-
-#[derive(Debug)]
-struct PoolState {
-    bytes: [u8; 1024],
-    used: usize,
-    pid: u32,
-}
-
-impl NoncePool {
-    fn new() -> Self {
-        Self {
-            rng: SystemRandom::new(),
-            pool: Mutex::new(PoolState {
-                bytes: [0; 1024],
-                used: 1024,
-                pid: 0,
-            }),
-        }
-    }
-
-    /// A nonce: 32 random bytes, base64, with every non-alphanumeric
-    /// character removed (X's recipe).
-    fn nonce(&self) -> Result<String> {
-        let mut chunk = [0u8; 32];
-        {
-            let mut state = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
-            let pid = std::process::id();
-            if state.used + chunk.len() > state.bytes.len() || state.pid != pid {
-                self.rng.fill(&mut state.bytes).map_err(|_| {
-                    Error::invalid_input("nonce", "the system random number generator failed")
-                })?;
-                state.used = 0;
-                state.pid = pid;
-            }
-            let start = state.used;
-            chunk.copy_from_slice(&state.bytes[start..start + 32]);
-            state.used += 32;
-        }
-        let mut encoded = [0u8; 44];
-        let len = BASE64
-            .encode_slice(chunk, &mut encoded)
-            .map_err(|_| Error::invalid_input("nonce", "could not encode the nonce"))?;
-        let mut nonce = String::with_capacity(len);
-        nonce.extend(
-            encoded[..len]
-                .iter()
-                .filter(|b| b.is_ascii_alphanumeric())
-                .map(|&b| char::from(b)),
-        );
-        Ok(nonce)
     }
 }
 
@@ -423,7 +422,6 @@ impl OAuth1 {
             include_version: true,
             signing_key,
             clock: Arc::new(SystemClock),
-            nonces: Arc::new(NoncePool::new()),
         }
     }
 
@@ -494,9 +492,9 @@ impl OAuth1 {
             let mut signed = self.sign_in(request, scratch)?;
             Ok(SignedRequest {
                 authorization: std::mem::take(&mut signed.authorization),
-                signature: std::mem::take(&mut signed.signature),
-                base_string: scratch.base.clone(),
-                nonce: signed.nonce.to_string(),
+                signature: signed.signature.as_str().to_owned(),
+                base_string: String::from_utf8_lossy(&scratch.base).into_owned(),
+                nonce: signed.nonce.as_str().to_owned(),
                 timestamp: signed.timestamp,
             })
         })
@@ -540,9 +538,9 @@ impl OAuth1 {
                         "must be non-empty printable ASCII",
                     ));
                 }
-                Cow::Borrowed(n.as_ref())
+                NonceText::Given(n.as_ref())
             }
-            None => Cow::Owned(self.nonces.nonce()?),
+            None => NonceText::Fresh(nonce::fresh()?),
         };
         let timestamp = match request.timestamp {
             Some(0) => return Err(Error::invalid_input("timestamp", "must be positive")),
@@ -569,20 +567,9 @@ impl OAuth1 {
         ];
         for (what, source) in sources {
             let Some(source) = source else { continue };
-            for segment in source.split('&').filter(|s| !s.is_empty()) {
-                let (k, v) = segment.split_once('=').unwrap_or((segment, ""));
-                let (key, value) = (
-                    form_decode_component(k, what)?,
-                    form_decode_component(v, what)?,
-                );
-                params.push(&key, &value);
-                // A decoded copy of a form value may be a secret.
-                if let Cow::Owned(mut decoded) = value {
-                    decoded.zeroize();
-                }
-            }
+            params.push_form(source, what)?;
         }
-        let oauth = self.oauth_params(&nonce, timestamp_str, request);
+        let oauth = self.oauth_params(nonce.as_str(), timestamp_str, request);
         for (k, v) in oauth.iter().flatten() {
             params.push_encoded(k, v);
         }
@@ -592,26 +579,30 @@ impl OAuth1 {
         // update: many small MAC updates cost more than the copy.
         let base = &mut scratch.base;
         base.clear();
-        reserve_wiping(
+        extend_zeroed_wiping(
             base,
-            method.len() + 2 + scratch.url.len() * 3 + params.buf.len() + params.spans.len() * 6,
+            method.len() + 2 + scratch.url.len() * 3 + params.buf.len() + params.spans.len() * 3,
         );
-        base.push_str(&method);
-        base.push('&');
-        percent_encode_into(&scratch.url, base);
-        base.push('&');
+        base[..method.len()].copy_from_slice(method.as_bytes());
+        let mut w = method.len();
+        base[w] = b'&';
+        w = write_percent_encoded(scratch.url.as_bytes(), base, w + 1);
+        base[w] = b'&';
+        w += 1;
         for (i, &span) in params.spans.iter().enumerate() {
             if i > 0 {
-                base.push_str("%26");
+                base[w..w + 3].copy_from_slice(b"%26");
+                w += 3;
             }
-            base.push_str(params.key(span));
-            base.push_str("%3D");
-            base.push_str(params.value(span));
+            let pair = params.pair(span);
+            base[w..w + pair.len()].copy_from_slice(pair);
+            w += pair.len();
         }
+        base.truncate(w);
         let mut mac = Signing::new(self.signature_method, &self.signing_key);
         mac.update(base);
         let signature = mac.finish(&self.signing_key.text);
-        let authorization = self.header(&oauth, &signature);
+        let authorization = self.header(&oauth, signature.as_str());
         Ok(Signature {
             authorization,
             signature,
@@ -706,15 +697,29 @@ impl OAuth1 {
 /// With PLAINTEXT the signature is the keys themselves: wiped when dropped.
 struct Signature<'r> {
     authorization: String,
-    signature: String,
-    nonce: Cow<'r, str>,
+    signature: SignatureText,
+    nonce: NonceText<'r>,
     timestamp: u64,
+}
+
+/// The nonce of a signature: the request's own, or a fresh one.
+enum NonceText<'r> {
+    Given(&'r str),
+    Fresh(nonce::Nonce),
+}
+
+impl NonceText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            NonceText::Given(n) => n,
+            NonceText::Fresh(n) => n.as_str(),
+        }
+    }
 }
 
 impl Drop for Signature<'_> {
     fn drop(&mut self) {
         self.authorization.zeroize();
-        self.signature.zeroize();
     }
 }
 
@@ -723,7 +728,8 @@ impl Drop for Signature<'_> {
 struct Scratch {
     url: String,
     params: Params,
-    base: String,
+    /// The signature base string (ASCII).
+    base: Vec<u8>,
 }
 
 impl Scratch {
@@ -732,8 +738,11 @@ impl Scratch {
     fn wipe(&mut self) {
         const KEEP: usize = 64 * 1024;
         // Only what this use wrote: the rest was wiped after earlier uses.
-        for buf in [&mut self.url, &mut self.params.buf, &mut self.base] {
-            overwrite(buf);
+        overwrite(&mut self.url);
+        for buf in [&mut self.params.buf, &mut self.base] {
+            buf.fill(0);
+            std::hint::black_box(buf.as_slice());
+            buf.clear();
         }
         self.params.spans.clear();
         if self.base.capacity() > KEEP
@@ -777,7 +786,7 @@ impl Drop for Scratch {
 /// A signature being computed over the base string.
 enum Signing {
     // RustCrypto's SHA-1 uses the CPU's SHA instructions (about 4x ring's
-    // legacy SHA-1 here); HMAC accepts keys of any length.
+    // legacy SHA-1 here).
     HmacSha1(Hmac<sha1::Sha1>),
     HmacSha256(Box<ring::hmac::Context>),
     Plaintext,
@@ -786,32 +795,52 @@ enum Signing {
 impl Signing {
     fn new(method: SignatureMethod, key: &SigningKey) -> Self {
         match method {
-            SignatureMethod::HmacSha1 => Signing::HmacSha1(
-                <Hmac<sha1::Sha1> as Mac>::new_from_slice(&key.hmac_sha1)
-                    .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length")),
-            ),
+            SignatureMethod::HmacSha1 => Signing::HmacSha1(key.hmac_sha1.clone()),
             SignatureMethod::HmacSha256 => {
-                Signing::HmacSha256(Box::new(ring::hmac::Context::with_key(
-                    &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.text.as_bytes()),
-                )))
+                Signing::HmacSha256(Box::new(ring::hmac::Context::with_key(&key.hmac_sha256)))
             }
             SignatureMethod::Plaintext => Signing::Plaintext,
         }
     }
 
-    fn update(&mut self, part: &str) {
+    fn update(&mut self, part: &[u8]) {
         match self {
-            Signing::HmacSha1(mac) => mac.update(part.as_bytes()),
-            Signing::HmacSha256(context) => context.update(part.as_bytes()),
+            Signing::HmacSha1(mac) => mac.update(part),
+            Signing::HmacSha256(context) => context.update(part),
             Signing::Plaintext => {}
         }
     }
 
-    fn finish(self, signing_key: &str) -> String {
+    fn finish(self, signing_key: &str) -> SignatureText {
         match self {
-            Signing::HmacSha1(mac) => BASE64.encode(mac.finalize().into_bytes()),
-            Signing::HmacSha256(context) => BASE64.encode(context.sign()),
-            Signing::Plaintext => signing_key.to_owned(),
+            Signing::HmacSha1(mac) => SignatureText::mac(&mac.finalize().into_bytes()),
+            Signing::HmacSha256(context) => SignatureText::mac(context.sign().as_ref()),
+            Signing::Plaintext => SignatureText::Plaintext(Zeroizing::new(signing_key.to_owned())),
+        }
+    }
+}
+
+/// A signature as text: a MAC's base64 on the stack (no allocation), or the
+/// PLAINTEXT signature, which is the keys themselves (wiped on drop).
+enum SignatureText {
+    Mac { base64: [u8; 44], len: usize },
+    Plaintext(Zeroizing<String>),
+}
+
+impl SignatureText {
+    fn mac(tag: &[u8]) -> Self {
+        let mut base64 = [0u8; 44];
+        let len = BASE64
+            .encode_slice(tag, &mut base64)
+            .unwrap_or_else(|_| unreachable!("44 bytes hold the base64 of a 32-byte MAC"));
+        SignatureText::Mac { base64, len }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            SignatureText::Mac { base64, len } => std::str::from_utf8(&base64[..*len])
+                .unwrap_or_else(|_| unreachable!("base64 is ASCII")),
+            SignatureText::Plaintext(text) => text,
         }
     }
 }
@@ -884,20 +913,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nonces_are_alphanumeric_long_and_distinct_across_refills() {
-        let pool = NoncePool::new();
-        let nonces: std::collections::HashSet<String> =
-            (0..200).map(|_| pool.nonce().unwrap()).collect();
-        assert_eq!(nonces.len(), 200, "200 nonces over 6 refills, all distinct");
-        for n in &nonces {
-            assert!(
-                n.len() >= 32 && n.bytes().all(|b| b.is_ascii_alphanumeric()),
-                "{n}"
-            );
-        }
-    }
-
-    #[test]
     fn decimal_formatting() {
         let mut buf = [0u8; 20];
         assert_eq!(format_u64(0, &mut buf), "0");
@@ -907,9 +922,9 @@ mod tests {
 
     #[test]
     fn reencode() {
-        let mut s = String::new();
-        push_reencoded(&mut s, "a%20b%2C");
-        assert_eq!(s, "a%2520b%252C");
+        let mut s = [0; 24];
+        let w = write_reencoded("a%20b%2C", &mut s, 0);
+        assert_eq!(&s[..w], b"a%2520b%252C");
     }
 
     #[test]
