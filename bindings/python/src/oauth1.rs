@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use x_api_auth::oauth1::OAuth1Settings;
 use x_api_auth::{SignableRequest, conflicting_arguments};
 
-use crate::api::optional_form;
+use crate::api::{optional_form, reading};
 use crate::credentials::{AccessToken, ConsumerKeys, repr};
 use crate::errors::{guard, to_py_err};
 
@@ -76,23 +76,52 @@ impl OAuth1 {
     }
 
     /// Signs a request and returns the `Authorization` header value.
-    #[pyo3(signature = (method, url, *, form=None, form_body=None, nonce=None, timestamp=None, callback=None, verifier=None))]
+    ///
+    /// The hot path: its arguments are converted here, with the same typed
+    /// errors the package's other methods give through their Python wrapper,
+    /// so that the public method (whose options are keyword-only) can call it
+    /// without one, passing them by position (matching keywords costs more
+    /// than signing the rest of the request).
+    #[pyo3(signature = (method, url, form=None, form_body=None, nonce=None, timestamp=None, callback=None, verifier=None))]
     #[allow(clippy::too_many_arguments)]
     fn authorization_header(
         &self,
         py: Python<'_>,
-        method: &str,
-        url: &str,
+        method: &Bound<'_, PyAny>,
+        url: &Bound<'_, PyAny>,
         form: Option<&Bound<'_, PyAny>>,
-        form_body: Option<&str>,
-        nonce: Option<&str>,
-        timestamp: Option<u64>,
-        callback: Option<&str>,
-        verifier: Option<&str>,
+        form_body: Option<&Bound<'_, PyAny>>,
+        nonce: Option<&Bound<'_, PyAny>>,
+        timestamp: Option<&Bound<'_, PyAny>>,
+        callback: Option<&Bound<'_, PyAny>>,
+        verifier: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let form = signed_form(py, form, form_body)?;
+        let text = |field: &'static str, obj: &Bound<'_, PyAny>| -> PyResult<String> {
+            obj.extract::<String>().map_err(|e| reading(py, field, e))
+        };
+        let optional = |field: &'static str, obj: Option<&Bound<'_, PyAny>>| {
+            obj.map(|o| text(field, o)).transpose()
+        };
+        let (method, url) = (text("method", method)?, text("url", url)?);
+        let form_body = optional("form_body", form_body)?;
+        let form = signed_form(py, form, form_body.as_deref())?;
+        let (nonce, callback, verifier) = (
+            optional("nonce", nonce)?,
+            optional("callback", callback)?,
+            optional("verifier", verifier)?,
+        );
+        let timestamp = timestamp
+            .map(|t| t.extract::<u64>().map_err(|e| reading(py, "timestamp", e)))
+            .transpose()?;
         let request = signable(
-            method, url, &form, form_body, nonce, timestamp, callback, verifier,
+            &method,
+            &url,
+            &form,
+            form_body.as_deref(),
+            nonce.as_deref(),
+            timestamp,
+            callback.as_deref(),
+            verifier.as_deref(),
         );
         guard(py, || self.0.authorization_header(&request))
     }

@@ -142,7 +142,6 @@ class OAuth1:
         self,
         method: str,
         url: str,
-        *,
         form: _Form | None = None,
         form_body: str | None = None,
         nonce: str | None = None,
