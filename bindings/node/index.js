@@ -379,14 +379,44 @@ function redactedSigned(signed) {
   return signed
 }
 
-for (const name of ['sign', 'authorizationHeader']) {
-  const signWith = OAuth1.prototype[name]
-  const shown = name === 'sign' ? redactedSigned : (header) => header
-  Object.defineProperty(OAuth1.prototype, name, {
+{
+  const signWith = OAuth1.prototype.sign
+  Object.defineProperty(OAuth1.prototype, 'sign', {
     value: guarded(function sign(request) {
-      checkOptions(`OAuth1#${name}`, [request])
-      return shown(signWith.call(this, withForm(request)))
+      checkOptions('OAuth1#sign', [request])
+      return redactedSigned(signWith.call(this, withForm(request)))
     }),
+    writable: true,
+    configurable: true,
+  })
+  // The native method takes the options as arguments: reading them from an object
+  // across N-API costs more than signing.
+  const headerWith = native.OAuth1.prototype._authorizationHeader
+  const parameters = ['method', 'url', 'form', 'formBody', 'nonce', 'timestamp', 'callback', 'verifier']
+  Object.defineProperty(OAuth1.prototype, 'authorizationHeader', {
+    value: function authorizationHeader(request) {
+      let args
+      try {
+        checkOptions('OAuth1#authorizationHeader', [request])
+        const { method, url, form, formBody, nonce, timestamp, callback, verifier } = request
+        args = [method, url, formOf(form), formBody, nonce, timestamp, callback, verifier]
+        // N-API's conversion errors do not name an argument: the types are checked here.
+        for (let i = 0; i < args.length; i++) {
+          const value = args[i]
+          const wanted = i === 5 ? 'number' : 'string'
+          if (i === 2 || typeof value === wanted || ((value === undefined || value === null) && i > 1)) continue
+          const got = value === null ? 'null' : typeof value
+          throw new XAuthError(`invalid ${parameters[i]}: expected a ${wanted}, got ${got}`, { code: 'X_INVALID_INPUT', field: parameters[i] })
+        }
+      } catch (error) {
+        throw toXAuthError(error, [request], ['request'])
+      }
+      try {
+        return headerWith.apply(this, args)
+      } catch (error) {
+        throw toXAuthError(error, args, parameters)
+      }
+    },
     writable: true,
     configurable: true,
   })

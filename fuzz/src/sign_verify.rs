@@ -57,8 +57,14 @@ fn verified(data: &[u8]) -> bool {
         .iter()
         .map(|(segment, _)| format!("/{}", percent_encode(segment)))
         .collect();
-    let query = x_api_auth::encode_form(fields.pairs());
+    let query_pairs = fields.pairs();
     let form = fields.pairs();
+    if query_pairs.len() >= 1000 || form.len() >= 1000 {
+        // The sandbox refuses 1,000 parameters or more, as X does, before
+        // any signature work (regressions/sign_verify).
+        return false;
+    }
+    let query = x_api_auth::encode_form(query_pairs.iter().map(|(k, v)| (k, v)));
     let nonce = fields.text();
     let mut timestamp = [0u8; 8];
     let bytes = fields.bytes();

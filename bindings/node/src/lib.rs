@@ -19,3 +19,10 @@ pub mod oauth2;
 pub mod sandbox;
 pub mod tokens;
 pub mod webhook;
+
+/// Node cannot fork (`child_process.fork` starts a new process), so fresh
+/// nonces need not check the process id before each nonce.
+#[napi_derive::module_init]
+fn init() {
+    x_api_auth::oauth1::rely_on_after_fork();
+}

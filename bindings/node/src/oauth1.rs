@@ -154,6 +154,36 @@ impl OAuth1 {
         with_signable(request, |r| self.0.authorization_header(r))
     }
 
+    /// [`OAuth1::authorization_header`] with the options as arguments:
+    /// reading eight properties of an object across N-API costs more than
+    /// signing. Internal (no TypeScript declaration): the facade's
+    /// `authorizationHeader({ ... })` calls it.
+    #[napi(js_name = "_authorizationHeader", skip_typescript, catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn authorization_header_args(
+        &self,
+        method: String,
+        url: String,
+        form: Option<Unknown<'_>>,
+        form_body: Option<String>,
+        nonce: Option<String>,
+        timestamp: Option<f64>,
+        callback: Option<String>,
+        verifier: Option<String>,
+    ) -> Result<String> {
+        let request = SignOptions {
+            method,
+            url,
+            form,
+            form_body,
+            nonce,
+            timestamp,
+            callback,
+            verifier,
+        };
+        with_signable(request, |r| self.0.authorization_header(r))
+    }
+
     /// The consumer key (public).
     #[napi(getter, catch_unwind)]
     pub fn consumer_key(&self) -> String {

@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     logging::install();
+    oauth1::install_fork_hook(m)?;
     m.add_class::<credentials::ConsumerKeys>()?;
     m.add_class::<credentials::AccessToken>()?;
     m.add_class::<credentials::OAuth2Client>()?;

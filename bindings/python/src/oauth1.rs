@@ -178,6 +178,27 @@ fn signed_form(
     Ok(form)
 }
 
+/// Announces a fork to the core (see `x_api_auth::oauth1::after_fork`).
+#[pyfunction]
+fn after_fork() {
+    x_api_auth::oauth1::after_fork();
+}
+
+/// Calls the core's `after_fork` in every child `os.fork()` makes (and so
+/// multiprocessing, gunicorn, ...), so that fresh nonces skip their
+/// per-nonce process-id check.
+pub fn install_fork_hook(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let hook = wrap_pyfunction!(after_fork, m)?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("after_in_child", hook)?;
+    py.import("os")?
+        .getattr("register_at_fork")?
+        .call((), Some(&kwargs))?;
+    x_api_auth::oauth1::rely_on_after_fork();
+    Ok(())
+}
+
 /// The core's request to sign from the keyword arguments.
 #[allow(clippy::too_many_arguments)]
 fn signable<'a>(

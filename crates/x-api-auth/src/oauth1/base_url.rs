@@ -119,6 +119,53 @@ pub(crate) fn split_url<'a>(url: &'a str, base: &mut String) -> Result<&'a str> 
     Ok(query)
 }
 
+/// The last base URI signed on this thread: the URL up to its query, and
+/// its normalised, percent-encoded form as the base string holds it. Bots
+/// sign the same endpoints over and over; a URL that starts the same way
+/// skips parsing and encoding its base URI. Neither part is secret (the
+/// query, which may be, is not kept).
+#[derive(Default)]
+pub(crate) struct BaseUriCache {
+    raw: String,
+    encoded: Vec<u8>,
+    base: String,
+}
+
+impl BaseUriCache {
+    /// Splits `url` as [`split_url`] does, and returns its query; the
+    /// encoded base URI is then [`BaseUriCache::encoded`].
+    pub(crate) fn split<'a>(&mut self, url: &'a str) -> Result<&'a str> {
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        let (prefix, rest) = url.split_at(end);
+        if prefix == self.raw && !self.raw.is_empty() && !has_control(rest.as_bytes()) {
+            return Ok(match rest.strip_prefix('?') {
+                Some(query) => query.split_once('#').map_or(query, |(before, _)| before),
+                None => "",
+            });
+        }
+        self.raw.clear();
+        let query = split_url(url, &mut self.base)?;
+        self.encoded.clear();
+        self.encoded.resize(self.base.len() * 3, 0);
+        let n = crate::encode::write_percent_encoded(self.base.as_bytes(), &mut self.encoded, 0);
+        self.encoded.truncate(n);
+        self.raw.push_str(prefix);
+        Ok(query)
+    }
+
+    /// The base URI of the last [`BaseUriCache::split`], percent-encoded.
+    pub(crate) fn encoded(&self) -> &[u8] {
+        &self.encoded
+    }
+
+    /// Lets go of buffers grown by an unusually long URL.
+    pub(crate) fn shrink(&mut self, keep: usize) {
+        if self.raw.capacity() > keep || self.encoded.capacity() > keep * 3 {
+            *self = BaseUriCache::default();
+        }
+    }
+}
+
 fn split_port(host_port: &str) -> Result<(&str, Option<&str>)> {
     // An IPv6 literal keeps its colons inside brackets.
     let colon = match host_port.rfind(']') {
@@ -176,6 +223,38 @@ mod tests {
             split_url("https://a.b/c?x=1&y#z", &mut String::new()).unwrap(),
             "x=1&y"
         );
+    }
+
+    #[test]
+    fn the_cache_gives_what_splitting_gives() {
+        let mut cache = BaseUriCache::default();
+        for url in [
+            "https://api.x.com/2/users/me",
+            "https://api.x.com/2/users/me?a=1",
+            "https://api.x.com/2/users/me?b=2#f",
+            "https://api.x.com/2/users/me#f?x",
+            "HTTPS://API.X.com:443/2/users/me?c=3",
+            "https://api.x.com/2/users/me?c=\n",
+            "https://api.x.com/2/tweets?ids=1,2",
+        ] {
+            let mut base = String::new();
+            let expected = split_url(url, &mut base).map(|q| (q, percent_encode_text(&base)));
+            let cached = cache.split(url).map(|q| {
+                (
+                    q,
+                    String::from_utf8(cache.encoded().to_vec()).expect("ASCII"),
+                )
+            });
+            match (expected, cached) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{url}"),
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!("{url}: {a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    fn percent_encode_text(s: &str) -> String {
+        crate::encode::percent_encode(s)
     }
 
     #[test]

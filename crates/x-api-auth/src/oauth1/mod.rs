@@ -6,6 +6,7 @@ mod settings;
 mod sign;
 mod three_legged;
 
+pub use nonce::{after_fork, rely_on_after_fork};
 pub use settings::OAuth1Settings;
 pub use sign::{
     OAuth1, SignableRequest, SignatureMethod, SignedRequest, masked_base_string,

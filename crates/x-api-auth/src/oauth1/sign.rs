@@ -12,14 +12,13 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::base_url::split_url;
+use super::base_url::BaseUriCache;
 use super::nonce;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::encode::{
     extend_zeroed_wiping, form_decode_component, is_unreserved_str, percent_encode,
-    percent_encode_into, reserve_wiping, write_form_component_twice, write_percent_encoded,
-    write_percent_encoded_twice,
+    percent_encode_into, reserve_wiping, write_form_component_twice, write_percent_encoded_twice,
 };
 use crate::error::{Error, Result, check_header_safe};
 use crate::form::conflicting_arguments;
@@ -529,7 +528,7 @@ impl OAuth1 {
             return Err(conflicting_arguments("form", "a form body"));
         }
         let method = normalise_method(&request.method)?;
-        let query = split_url(&request.url, &mut scratch.url)?;
+        let query = scratch.uri.split(&request.url)?;
         let nonce = match &request.nonce {
             Some(n) => {
                 if n.is_empty() || !n.bytes().all(|b| b.is_ascii_graphic()) {
@@ -581,12 +580,18 @@ impl OAuth1 {
         base.clear();
         extend_zeroed_wiping(
             base,
-            method.len() + 2 + scratch.url.len() * 3 + params.buf.len() + params.spans.len() * 3,
+            method.len()
+                + 2
+                + scratch.uri.encoded().len()
+                + params.buf.len()
+                + params.spans.len() * 3,
         );
         base[..method.len()].copy_from_slice(method.as_bytes());
         let mut w = method.len();
         base[w] = b'&';
-        w = write_percent_encoded(scratch.url.as_bytes(), base, w + 1);
+        let uri = scratch.uri.encoded();
+        base[w + 1..w + 1 + uri.len()].copy_from_slice(uri);
+        w += 1 + uri.len();
         base[w] = b'&';
         w += 1;
         for (i, &span) in params.spans.iter().enumerate() {
@@ -726,7 +731,8 @@ impl Drop for Signature<'_> {
 /// Per-thread buffers reused by every signature.
 #[derive(Default)]
 struct Scratch {
-    url: String,
+    /// The last base URI, kept (it holds no secret).
+    uri: BaseUriCache,
     params: Params,
     /// The signature base string (ASCII).
     base: Vec<u8>,
@@ -738,46 +744,25 @@ impl Scratch {
     fn wipe(&mut self) {
         const KEEP: usize = 64 * 1024;
         // Only what this use wrote: the rest was wiped after earlier uses.
-        overwrite(&mut self.url);
+        // A plain fill (`zeroize`'s byte-by-byte volatile writes cost ten times
+        // as much on every signature): the buffers live on in their thread, so
+        // the writes cannot be optimised away, and `black_box` makes sure of it.
         for buf in [&mut self.params.buf, &mut self.base] {
             buf.fill(0);
             std::hint::black_box(buf.as_slice());
             buf.clear();
         }
         self.params.spans.clear();
-        if self.base.capacity() > KEEP
-            || self.params.buf.capacity() > KEEP
-            || self.url.capacity() > KEEP
-        {
-            *self = Scratch::default();
+        self.uri.shrink(KEEP);
+        if self.base.capacity() > KEEP || self.params.buf.capacity() > KEEP {
+            self.params = Params::default();
+            self.base = Vec::new();
         }
     }
 }
 
-/// Overwrites the contents of a buffer that stays allocated with zeros, then
-/// empties it. A plain copy from static zeros (about 20 ns for a base string;
-/// `zeroize`'s byte-by-byte volatile writes cost ten times that on every
-/// signature): the buffer lives on in its thread, so the writes cannot be
-/// optimised away, and `black_box` makes sure of it.
-fn overwrite(buf: &mut String) {
-    const ZEROS: &str = match std::str::from_utf8(&[0; 1024]) {
-        Ok(zeros) => zeros,
-        Err(_) => panic!("zero bytes are UTF-8"),
-    };
-    let mut left = buf.len();
-    buf.clear();
-    while left > 0 {
-        let n = left.min(ZEROS.len());
-        buf.push_str(&ZEROS[..n]);
-        left -= n;
-    }
-    std::hint::black_box(buf.as_str());
-    buf.clear();
-}
-
 impl Drop for Scratch {
     fn drop(&mut self) {
-        self.url.zeroize();
         self.params.buf.zeroize();
         self.base.zeroize();
     }
