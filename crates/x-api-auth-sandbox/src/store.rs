@@ -1,7 +1,7 @@
 //! What the sandbox remembers: tokens, codes, nonces.
 
 use std::collections::{HashMap, HashSet};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,6 +28,7 @@ pub fn random_pin() -> String {
 /// A temporary OAuth 1.0a request token.
 #[derive(Debug, Clone)]
 pub struct RequestTokenEntry {
+    pub issued_at: SystemTime,
     pub secret: String,
     pub consumer_key: String,
     pub callback: String,
@@ -74,9 +75,23 @@ pub struct RefreshEntry {
     pub scopes: Vec<String>,
     pub family: String,
     pub used: bool,
+    /// When it was used (rotated): kept [`USED_REFRESH_KEPT`] to detect reuse.
+    pub used_at: Option<SystemTime>,
 }
 
-/// Everything mutable.
+/// How long an authorization code can be exchanged (X: 30 seconds).
+pub const CODE_LIFETIME: Duration = Duration::from_secs(30);
+/// How long a request token of the 3-legged flow stays valid.
+pub const REQUEST_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
+/// How long a used (rotated) refresh token is remembered, so that reusing it
+/// revokes its family; later it is merely unknown.
+pub const USED_REFRESH_KEPT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Everything mutable. Codes, user access tokens, request tokens and used
+/// refresh tokens expire and are swept (every [`Store::SWEEP_EVERY`]
+/// insertions), so a sandbox that runs for hours stays bounded by what is
+/// alive; OAuth 1.0a access tokens, which never expire at X, are bounded by
+/// the logins.
 #[derive(Debug, Default)]
 pub struct Store {
     pub request_tokens: HashMap<String, RequestTokenEntry>,
@@ -88,6 +103,45 @@ pub struct Store {
     pub user_tokens: HashMap<String, UserTokenEntry>,
     pub refresh_tokens: HashMap<String, RefreshEntry>,
     pub revoked_families: HashSet<String>,
+    /// Insertions since the last sweep.
+    inserted: usize,
+}
+
+impl Store {
+    /// How many insertions of codes and tokens between two sweeps.
+    pub const SWEEP_EVERY: usize = 256;
+
+    /// Counts an insertion, and sweeps what expired every
+    /// [`Store::SWEEP_EVERY`] of them.
+    pub fn inserted(&mut self, now: SystemTime) {
+        self.inserted += 1;
+        if self.inserted >= Self::SWEEP_EVERY {
+            self.inserted = 0;
+            self.sweep(now);
+        }
+    }
+
+    /// Drops every code, token and request token that expired by `now`.
+    pub fn sweep(&mut self, now: SystemTime) {
+        let age = |t: SystemTime| now.duration_since(t).unwrap_or_default();
+        self.codes.retain(|_, c| age(c.issued_at) <= CODE_LIFETIME);
+        self.user_tokens.retain(|_, t| t.expires_at > now);
+        self.request_tokens
+            .retain(|_, t| age(t.issued_at) <= REQUEST_TOKEN_LIFETIME);
+        self.refresh_tokens
+            .retain(|_, r| r.used_at.is_none_or(|used| age(used) <= USED_REFRESH_KEPT));
+    }
+
+    /// A request token that has not expired.
+    pub fn request_token(
+        &mut self,
+        token: &str,
+        now: SystemTime,
+    ) -> Option<&mut RequestTokenEntry> {
+        self.request_tokens.get_mut(token).filter(|t| {
+            now.duration_since(t.issued_at).unwrap_or_default() <= REQUEST_TOKEN_LIFETIME
+        })
+    }
 }
 
 /// The OAuth 1.0a nonces seen (consumer key, nonce, timestamp), each kept
@@ -134,7 +188,100 @@ impl Nonces {
 
 #[cfg(test)]
 mod tests {
-    use super::Nonces;
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    #[test]
+    fn expired_codes_tokens_and_request_tokens_are_swept() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut store = Store::default();
+        for i in 0..Store::SWEEP_EVERY * 4 {
+            let at = t0 + Duration::from_secs(i as u64);
+            store.codes.insert(
+                format!("c{i}"),
+                CodeEntry {
+                    client_id: String::new(),
+                    redirect_uri: String::new(),
+                    challenge: String::new(),
+                    method: String::new(),
+                    scopes: Vec::new(),
+                    user_id: String::new(),
+                    issued_at: at,
+                    used: false,
+                },
+            );
+            store.request_tokens.insert(
+                format!("r{i}"),
+                RequestTokenEntry {
+                    issued_at: at,
+                    secret: String::new(),
+                    consumer_key: String::new(),
+                    callback: String::new(),
+                    verifier: None,
+                    user_id: None,
+                },
+            );
+            store.user_tokens.insert(
+                format!("u{i}"),
+                UserTokenEntry {
+                    client_id: String::new(),
+                    user_id: String::new(),
+                    scopes: Vec::new(),
+                    expires_at: at + Duration::from_secs(60),
+                    family: String::new(),
+                },
+            );
+            store.refresh_tokens.insert(
+                format!("f{i}"),
+                RefreshEntry {
+                    client_id: String::new(),
+                    user_id: String::new(),
+                    scopes: Vec::new(),
+                    family: String::new(),
+                    used: i % 2 == 0,
+                    used_at: (i % 2 == 0).then_some(t0),
+                },
+            );
+            store.inserted(at);
+        }
+        let now = t0 + Duration::from_secs(Store::SWEEP_EVERY as u64 * 4);
+        store.sweep(now + USED_REFRESH_KEPT);
+        assert!(
+            store.codes.is_empty()
+                && store.user_tokens.is_empty()
+                && store.request_tokens.is_empty()
+        );
+        assert_eq!(
+            store.refresh_tokens.len(),
+            Store::SWEEP_EVERY * 2,
+            "unused refresh tokens stay"
+        );
+        store.request_tokens.insert(
+            "fresh".into(),
+            RequestTokenEntry {
+                issued_at: now,
+                secret: String::new(),
+                consumer_key: String::new(),
+                callback: String::new(),
+                verifier: None,
+                user_id: None,
+            },
+        );
+        assert!(
+            store
+                .request_token("fresh", now + REQUEST_TOKEN_LIFETIME)
+                .is_some()
+        );
+        assert!(
+            store
+                .request_token(
+                    "fresh",
+                    now + REQUEST_TOKEN_LIFETIME + Duration::from_secs(1)
+                )
+                .is_none()
+        );
+    }
 
     #[test]
     fn a_replay_inside_the_window_is_refused_and_expired_nonces_are_swept() {

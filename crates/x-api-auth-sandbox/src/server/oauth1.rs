@@ -53,12 +53,12 @@ pub(super) fn verify_oauth1(
     let app = shared.app(&consumer_key).ok_or(XError::BAD_SIGNATURE)?;
     let token = get("oauth_token");
     let token_secret = {
-        let store = shared.store();
+        let mut store = shared.store();
         match (kind, &token) {
             (TokenKind::None, None) => String::new(),
             (TokenKind::None, Some(_)) => return Err(XError::BAD_SIGNATURE),
             (_, None) => return Err(XError::BAD_AUTH_DATA),
-            (TokenKind::Request, Some(t)) => match store.request_tokens.get(t) {
+            (TokenKind::Request, Some(t)) => match store.request_token(t, shared.clock.now()) {
                 Some(e) if e.consumer_key == consumer_key => e.secret.clone(),
                 _ => return Err(XError::INVALID_TOKEN),
             },
@@ -129,9 +129,13 @@ pub(super) async fn request_token(
     }
     let token = random_token(24);
     let secret = random_token(30);
-    shared.store().request_tokens.insert(
+    let now = shared.clock.now();
+    let mut store = shared.store();
+    store.inserted(now);
+    store.request_tokens.insert(
         token.clone(),
         RequestTokenEntry {
+            issued_at: now,
             secret: secret.clone(),
             consumer_key: verified.consumer_key,
             callback,
@@ -161,7 +165,7 @@ pub(super) async fn oauth1_consent(State(shared): AppState, uri: Uri) -> Respons
     };
     let decision = decision(&shared, &query);
     let mut store = shared.store();
-    let Some(entry) = store.request_tokens.get_mut(&token) else {
+    let Some(entry) = store.request_token(&token, shared.clock.now()) else {
         return (
             StatusCode::BAD_REQUEST,
             "This request token is invalid or expired.",
@@ -223,7 +227,7 @@ pub(super) async fn access_token(
         .unwrap_or_default()
         .to_owned();
     let mut store = shared.store();
-    let entry = match store.request_tokens.get(&token) {
+    let entry = match store.request_token(&token, shared.clock.now()) {
         Some(e) if e.verifier.as_deref() == Some(given.as_str()) && !given.is_empty() => e.clone(),
         _ => return XError::INVALID_VERIFIER.into_response(),
     };

@@ -17,10 +17,8 @@ use super::{
 };
 use crate::counters::Counter;
 use crate::oauth1_verify::parse_pairs;
-use crate::store::{CodeEntry, RefreshEntry, Store, UserTokenEntry, random_token};
+use crate::store::{CODE_LIFETIME, CodeEntry, RefreshEntry, Store, UserTokenEntry, random_token};
 use crate::x_errors::XError;
-
-const CODE_LIFETIME: Duration = Duration::from_secs(30);
 
 pub(super) async fn oauth2_consent(State(shared): AppState, uri: Uri) -> Response {
     let query = parse_pairs(uri.query().unwrap_or("")).unwrap_or_default();
@@ -64,7 +62,9 @@ pub(super) async fn oauth2_consent(State(shared): AppState, uri: Uri) -> Respons
         )),
         _ => {
             let code = random_token(32);
-            shared.store().codes.insert(
+            let mut store = shared.store();
+            store.inserted(shared.clock.now());
+            store.codes.insert(
                 code.clone(),
                 CodeEntry {
                     client_id,
@@ -128,6 +128,7 @@ fn issue_user_token(
 ) -> Value {
     let lifetime = shared.config.access_token_lifetime_secs;
     let access = random_token(40);
+    store.inserted(shared.clock.now());
     store.user_tokens.insert(
         access.clone(),
         UserTokenEntry {
@@ -159,6 +160,7 @@ fn issue_user_token(
                 scopes: scopes.to_vec(),
                 family: family.to_owned(),
                 used: false,
+                used_at: None,
             },
         );
         body["refresh_token"] = Value::String(refresh);
@@ -230,8 +232,10 @@ pub(super) async fn oauth2_token(
             if store.revoked_families.contains(&entry.family) {
                 return XError::INVALID_REFRESH.into_response();
             }
+            let now = shared.clock.now();
             if let Some(e) = store.refresh_tokens.get_mut(&token) {
                 e.used = true;
+                e.used_at = Some(now);
             }
             shared.count(Counter::Refreshes);
             let family = entry.family.clone();
