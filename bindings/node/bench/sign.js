@@ -39,10 +39,11 @@ function signers({ method, url, form }) {
   const ours = new x.OAuth1({ consumerKey: KEY, consumerSecret: SECRET, token: TOKEN, tokenSecret: TOKEN_SECRET })
   const pairs = Object.entries(form)
   const signed = pairs.length > 0 ? { method, url, form: pairs } : { method, url }
+  // Built once: an object spread in the timed call costs V8 more than signing.
+  const fixed = { ...signed, nonce: 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg', timestamp: 1318622958 }
   const out = {
     [OURS]: () => ours.authorizationHeader(signed),
-    'x-api-auth (fixed nonce+timestamp)': () =>
-      ours.authorizationHeader({ ...signed, nonce: 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg', timestamp: 1318622958 }),
+    'x-api-auth (fixed nonce+timestamp)': () => ours.authorizationHeader(fixed),
   }
   const OAuth = require('oauth-1.0a')
   const peer = OAuth({
