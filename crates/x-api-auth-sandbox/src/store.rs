@@ -74,7 +74,6 @@ pub struct RefreshEntry {
     pub user_id: String,
     pub scopes: Vec<String>,
     pub family: String,
-    pub used: bool,
     /// When it was used (rotated): kept [`USED_REFRESH_KEPT`] to detect reuse.
     pub used_at: Option<SystemTime>,
 }
@@ -239,7 +238,6 @@ mod tests {
                     user_id: String::new(),
                     scopes: Vec::new(),
                     family: String::new(),
-                    used: i % 2 == 0,
                     used_at: (i % 2 == 0).then_some(t0),
                 },
             );

@@ -61,17 +61,6 @@ const ESCAPED_TWICE: [[u8; 5]; 256] = {
     table
 };
 
-/// `ESCAPED[b]`: the escape `%XX` of byte `b`.
-const ESCAPED: [[u8; 3]; 256] = {
-    let mut table = [[0u8; 3]; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = [b'%', UPPER_HEX[b >> 4], UPPER_HEX[b & 0x0F]];
-        b += 1;
-    }
-    table
-};
-
 /// [`reserve_wiping`] for byte buffers.
 #[inline]
 pub(crate) fn reserve_wiping_bytes(buf: &mut Vec<u8>, additional: usize) {
@@ -104,7 +93,7 @@ pub(crate) fn write_percent_encoded(input: &[u8], out: &mut [u8], mut w: usize) 
             out[w] = b;
             w += 1;
         } else {
-            out[w..w + 3].copy_from_slice(&ESCAPED[usize::from(b)]);
+            out[w..w + 3].copy_from_slice(escape(b).as_bytes());
             w += 3;
         }
     }

@@ -81,6 +81,17 @@ def _argument_field(error: BaseException) -> str | None:
     return notes[-1].split("'")[1] if notes else None
 
 
+def _is_panic(error: BaseException) -> bool:
+    """PyO3 turns a Rust panic outside the native guards into a PanicException, a
+    BaseException that ``except Exception`` misses."""
+    return type(error).__name__ == "PanicException"
+
+
+def _internal(error: BaseException) -> InternalError:
+    """The InternalError a panic is raised as."""
+    return InternalError(f"internal error in x_api_auth (a bug: please report it): {error}")
+
+
 def _typed(function: F) -> F:
     """Re-raises the errors of converting arguments as XAuthErrors: a wrong type as
     InvalidTypeError (also a TypeError); a bad value (a lone surrogate, an out-of-range
@@ -99,11 +110,9 @@ def _typed(function: F) -> F:
             kind = InvalidTypeError if isinstance(error, TypeError) else InvalidInputError
             raise kind(message, field=field, code="X_INVALID_INPUT") from error
         except BaseException as error:
-            # PyO3 turns a Rust panic outside the native guards into a
-            # PanicException, a BaseException that `except Exception` misses.
-            if type(error).__name__ != "PanicException":
+            if not _is_panic(error):
                 raise
-            raise InternalError(f"internal error in x_api_auth (a bug: please report it): {error}") from error
+            raise _internal(error) from error
 
     return wrapper  # type: ignore[return-value]
 
@@ -375,9 +384,9 @@ def _authorization_header(
             self, method, url, form, form_body, nonce, timestamp, callback, verifier
         )
     except BaseException as error:
-        if type(error).__name__ != "PanicException":
+        if not _is_panic(error):
             raise
-        raise InternalError(f"internal error in x_api_auth (a bug: please report it): {error}") from error
+        raise _internal(error) from error
 
 
 _NATIVE_AUTHORIZATION_HEADER = _native.OAuth1.authorization_header

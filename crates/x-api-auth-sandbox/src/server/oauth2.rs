@@ -159,7 +159,6 @@ fn issue_user_token(
                 user_id: user_id.to_owned(),
                 scopes: scopes.to_vec(),
                 family: family.to_owned(),
-                used: false,
                 used_at: None,
             },
         );
@@ -222,7 +221,7 @@ pub(super) async fn oauth2_token(
             else {
                 return XError::INVALID_REFRESH.into_response();
             };
-            if entry.used {
+            if entry.used_at.is_some() {
                 shared.count(Counter::RefreshReuseDetected);
                 if shared.config.revoke_family_on_reuse {
                     store.revoked_families.insert(entry.family);
@@ -234,7 +233,6 @@ pub(super) async fn oauth2_token(
             }
             let now = shared.clock.now();
             if let Some(e) = store.refresh_tokens.get_mut(&token) {
-                e.used = true;
                 e.used_at = Some(now);
             }
             shared.count(Counter::Refreshes);
