@@ -61,29 +61,6 @@ const ESCAPED_TWICE: [[u8; 5]; 256] = {
     table
 };
 
-/// [`reserve_wiping`] for byte buffers.
-#[inline]
-pub(crate) fn reserve_wiping_bytes(buf: &mut Vec<u8>, additional: usize) {
-    if buf.capacity() - buf.len() >= additional {
-        return;
-    }
-    let wanted = (buf.len() + additional).max(buf.capacity() * 2);
-    let mut grown = Vec::with_capacity(wanted);
-    grown.extend_from_slice(buf);
-    buf.zeroize();
-    *buf = grown;
-}
-
-/// Makes `buf` `additional` bytes longer (zeros, to be overwritten through
-/// [`write_escaped`] and friends, then truncated to what was written),
-/// growing it without leaving copies behind. Writing into a slice sized up
-/// front costs no capacity check per byte.
-#[inline]
-pub(crate) fn extend_zeroed_wiping(buf: &mut Vec<u8>, additional: usize) {
-    reserve_wiping_bytes(buf, additional);
-    buf.resize(buf.len() + additional, 0);
-}
-
 /// Writes the RFC 3986 percent-encoding of `input` at `out[w..]` and
 /// returns where it ended (room for 3 bytes per input byte).
 #[inline]
@@ -98,6 +75,23 @@ pub(crate) fn write_percent_encoded(input: &[u8], out: &mut [u8], mut w: usize) 
         }
     }
     w
+}
+
+/// Appends the RFC 3986 percent-encoding of `input` to `out`, which must
+/// have room for it (3 bytes per input byte): it never grows here, so no
+/// copy of what it holds is left behind.
+#[inline]
+pub(crate) fn extend_percent_encoded(input: &[u8], out: &mut Vec<u8>) {
+    debug_assert!(out.capacity() - out.len() >= input.len() * 3);
+    let mut start = 0;
+    for (i, &b) in input.iter().enumerate() {
+        if !UNRESERVED[usize::from(b)] {
+            out.extend_from_slice(&input[start..i]);
+            out.extend_from_slice(escape(b).as_bytes());
+            start = i + 1;
+        }
+    }
+    out.extend_from_slice(&input[start..]);
 }
 
 /// Writes the percent-encoding of the percent-encoding of `input` at

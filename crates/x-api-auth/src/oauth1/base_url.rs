@@ -135,14 +135,24 @@ impl BaseUriCache {
     /// Splits `url` as [`split_url`] does, and returns its query; the
     /// encoded base URI is then [`BaseUriCache::encoded`].
     pub(crate) fn split<'a>(&mut self, url: &'a str) -> Result<&'a str> {
-        let end = url.find(['?', '#']).unwrap_or(url.len());
-        let (prefix, rest) = url.split_at(end);
-        if prefix == self.raw && !self.raw.is_empty() && !has_control(rest.as_bytes()) {
-            return Ok(match rest.strip_prefix('?') {
-                Some(query) => query.split_once('#').map_or(query, |(before, _)| before),
-                None => "",
-            });
+        // The same base URI as last time: `url` starts with it and goes on
+        // with nothing, a query or a fragment.
+        let known = self.raw.len();
+        if known > 0 && url.as_bytes().get(..known) == Some(self.raw.as_bytes()) {
+            match url.as_bytes().get(known) {
+                None => return Ok(""),
+                Some(b'?' | b'#') if !has_control(&url.as_bytes()[known..]) => {
+                    let rest = &url[known..];
+                    return Ok(match rest.strip_prefix('?') {
+                        Some(query) => query.split_once('#').map_or(query, |(before, _)| before),
+                        None => "",
+                    });
+                }
+                _ => {}
+            }
         }
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        let prefix = &url[..end];
         self.raw.clear();
         let query = split_url(url, &mut self.base)?;
         self.encoded.clear();

@@ -2,9 +2,11 @@
 
 mod base_url;
 mod nonce;
+mod params;
 mod settings;
 mod sign;
 mod three_legged;
+mod zeroed;
 
 pub use nonce::{after_fork, rely_on_after_fork};
 pub use settings::OAuth1Settings;

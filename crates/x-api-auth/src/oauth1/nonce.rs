@@ -38,6 +38,11 @@ impl Nonce {
     pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or_else(|_| unreachable!("hex digits are ASCII"))
     }
+
+    /// The nonce's 32 hex digits, as bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Forks announced by [`after_fork`].

@@ -14,11 +14,13 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::base_url::BaseUriCache;
 use super::nonce;
+use super::params::{Params, pair_reencoded};
+use super::zeroed::ZeroedBuf;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{AccessToken, ConsumerKeys};
 use crate::encode::{
-    extend_zeroed_wiping, form_decode_component, is_unreserved_str, percent_encode,
-    percent_encode_into, reserve_wiping, write_form_component_twice, write_percent_encoded_twice,
+    extend_percent_encoded, form_decode_component, is_unreserved_str, percent_encode,
+    percent_encode_into,
 };
 use crate::error::{Error, Result, check_header_safe};
 use crate::form::conflicting_arguments;
@@ -218,13 +220,12 @@ impl fmt::Debug for SignedRequest {
 #[derive(Clone)]
 pub struct OAuth1 {
     consumer: ConsumerKeys,
-    consumer_key_encoded: String,
     token: Option<AccessToken>,
-    token_encoded: Option<String>,
     signature_method: SignatureMethod,
     realm: Option<String>,
     include_version: bool,
     signing_key: Arc<SigningKey>,
+    parts: Arc<SignerParts>,
     clock: Arc<dyn Clock>,
 }
 
@@ -267,176 +268,110 @@ fn signing_key(consumer: &ConsumerKeys, token: Option<&AccessToken>) -> Arc<Sign
     })
 }
 
-/// Parameters in one buffer, each key and value encoded twice (as they
-/// appear in the base string).
-#[derive(Default)]
-struct Params {
-    buf: Vec<u8>,
-    spans: Vec<Span>,
+/// What every signature of a signer holds alike, worked out once when the
+/// signer is built: the `oauth_*` pairs of the base string that never
+/// change, and the fixed pieces of the header. Neither holds a secret.
+struct SignerParts {
+    /// `oauth_consumer_key%3D…` as the base string holds it.
+    consumer_key_pair: Vec<u8>,
+    /// `oauth_signature_method%3D…`.
+    signature_method_pair: Vec<u8>,
+    /// `oauth_token%3D…`, with a token.
+    token_pair: Option<Vec<u8>>,
+    /// `OAuth `, with the realm: `OAuth realm="…", `.
+    header_start: String,
+    /// `oauth_consumer_key="…", oauth_nonce="`.
+    header_consumer: String,
+    /// `", oauth_signature_method="…", oauth_timestamp="`.
+    header_method: String,
+    /// `"`, then `, oauth_token="…"` with a token.
+    header_token: String,
+    /// `, oauth_version="1.0"`, or nothing.
+    header_version: &'static str,
 }
 
-/// A parameter in [`Params::buf`] as it goes into the base string,
-/// `key%3Dvalue`: the key is `start..key_end`, the value `key_end + 3..end`; `prefix` is the key's first 8 bytes, big-endian and
-/// zero-padded, so that most comparisons while sorting are one integer
-/// comparison (an encoded key never holds a zero byte).
-#[derive(Clone, Copy)]
-struct Span {
-    prefix: u64,
-    start: usize,
-    key_end: usize,
-    end: usize,
-}
-
-impl Params {
-    fn clear(&mut self) {
-        self.buf.clear();
-        self.spans.clear();
-    }
-
-    fn span(&mut self, start: usize, key_end: usize) {
-        self.span_to(start, key_end, self.buf.len());
-    }
-
-    fn span_to(&mut self, start: usize, key_end: usize, end: usize) {
-        let key = &self.buf[start..key_end];
-        let mut prefix = [0u8; 8];
-        let n = key.len().min(8);
-        prefix[..n].copy_from_slice(&key[..n]);
-        self.spans.push(Span {
-            prefix: u64::from_be_bytes(prefix),
-            start,
-            key_end,
-            end,
-        });
-    }
-
-    /// Adds a decoded parameter.
-    fn push(&mut self, key: &str, value: &str) {
-        let start = self.buf.len();
-        extend_zeroed_wiping(&mut self.buf, (key.len() + value.len()) * 5 + 3);
-        let key_end = write_percent_encoded_twice(key.as_bytes(), &mut self.buf, start);
-        self.buf[key_end..key_end + 3].copy_from_slice(b"%3D");
-        let end = write_percent_encoded_twice(value.as_bytes(), &mut self.buf, key_end + 3);
-        self.buf.truncate(end);
-        self.span(start, key_end);
-    }
-
-    /// Adds every parameter of a query or form body
-    /// (`application/x-www-form-urlencoded`, `k=v&…`; empty segments are
-    /// skipped, a key without `=` has an empty value), in one pass.
-    fn push_form(&mut self, source: &str, what: &'static str) -> Result<()> {
-        // At most 5 bytes per input byte ('+' becomes "%2520") and "%3D" per
-        // pair, of which there is one per '&' and one more.
-        let bytes = source.as_bytes();
-        let pairs = 1 + bytes.iter().filter(|&&b| b == b'&').count();
-        let mut w = self.buf.len();
-        extend_zeroed_wiping(&mut self.buf, source.len() * 5 + 3 * pairs);
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'&' {
-                i += 1; // an empty segment
-                continue;
-            }
-            let start = w;
-            (i, w) = write_form_component_twice(source, i, true, what, &mut self.buf, w)?;
-            let key_end = w;
-            self.buf[w..w + 3].copy_from_slice(b"%3D");
-            w += 3;
-            if bytes.get(i) == Some(&b'=') {
-                (i, w) = write_form_component_twice(source, i + 1, false, what, &mut self.buf, w)?;
-            }
-            self.span_to(start, key_end, w);
+impl SignerParts {
+    fn new(
+        consumer: &ConsumerKeys,
+        token: Option<&AccessToken>,
+        method: SignatureMethod,
+        realm: Option<&str>,
+        include_version: bool,
+    ) -> Arc<Self> {
+        let consumer_key = percent_encode(consumer.key());
+        let token = token.map(|t| percent_encode(t.token()));
+        let mut header_start = String::from("OAuth ");
+        if let Some(realm) = realm {
+            header_start.push_str("realm=\"");
+            percent_encode_into(realm, &mut header_start);
+            header_start.push_str("\", ");
         }
-        self.buf.truncate(w);
-        Ok(())
-    }
-
-    /// Adds a parameter whose key needs no encoding and whose value is
-    /// already encoded once.
-    fn push_encoded(&mut self, key: &str, encoded_value: &str) {
-        let start = self.buf.len();
-        extend_zeroed_wiping(&mut self.buf, key.len() + 3 + encoded_value.len() * 3);
-        let key_end = start + key.len();
-        self.buf[start..key_end].copy_from_slice(key.as_bytes());
-        self.buf[key_end..key_end + 3].copy_from_slice(b"%3D");
-        let end = write_reencoded(encoded_value, &mut self.buf, key_end + 3);
-        self.buf.truncate(end);
-        self.span(start, key_end);
-    }
-
-    /// `key%3Dvalue`.
-    fn pair(&self, span: Span) -> &[u8] {
-        &self.buf[span.start..span.end]
-    }
-
-    /// Sorts by encoded key, then by encoded value (RFC 5849 §3.4.1.3.2);
-    /// the twice-encoded forms sort alike.
-    fn sort(&mut self) {
-        let buf = &self.buf;
-        self.spans.sort_unstable_by(|a, b| {
-            a.prefix
-                .cmp(&b.prefix)
-                .then_with(|| buf[a.start..a.key_end].cmp(&buf[b.start..b.key_end]))
-                .then_with(|| buf[a.key_end + 3..a.end].cmp(&buf[b.key_end + 3..b.end]))
-        });
+        Arc::new(Self {
+            consumer_key_pair: pair_reencoded(CONSUMER_KEY, &consumer_key),
+            signature_method_pair: pair_reencoded(SIGNATURE_METHOD, method.as_str()),
+            token_pair: token.as_deref().map(|t| pair_reencoded(TOKEN, t)),
+            header_start,
+            header_consumer: format!("{CONSUMER_KEY}=\"{consumer_key}\", oauth_nonce=\""),
+            header_method: format!("\", {SIGNATURE_METHOD}=\"{method}\", oauth_timestamp=\""),
+            header_token: match &token {
+                Some(t) => format!("\", {TOKEN}=\"{t}\""),
+                None => "\"".to_owned(),
+            },
+            header_version: if include_version {
+                ", oauth_version=\"1.0\""
+            } else {
+                ""
+            },
+        })
     }
 }
 
-/// Writes already percent-encoded text encoded once more at `out[w..]`
-/// (only `%` changes) and returns where it ended.
-fn write_reencoded(encoded: &str, out: &mut [u8], mut w: usize) -> usize {
-    for &b in encoded.as_bytes() {
-        if b == b'%' {
-            out[w..w + 3].copy_from_slice(b"%25");
-            w += 3;
-        } else {
-            out[w] = b;
-            w += 1;
-        }
-    }
-    w
-}
-
-/// The percent-encoding of `value`, borrowed when nothing needs encoding.
-fn encoded(value: &str) -> Cow<'_, str> {
-    if is_unreserved_str(value) {
-        Cow::Borrowed(value)
-    } else {
-        Cow::Owned(percent_encode(value))
-    }
-}
+const CONSUMER_KEY: &str = "oauth_consumer_key";
+const SIGNATURE_METHOD: &str = "oauth_signature_method";
+const TOKEN: &str = "oauth_token";
 
 impl OAuth1 {
     /// A signer with the app's consumer keys only (request token, app-level
     /// calls).
     pub fn new(consumer: ConsumerKeys) -> Self {
         let signing_key = signing_key(&consumer, None);
+        let parts = SignerParts::new(&consumer, None, SignatureMethod::HmacSha1, None, true);
         Self {
-            consumer_key_encoded: percent_encode(consumer.key()),
             consumer,
             token: None,
-            token_encoded: None,
             signature_method: SignatureMethod::HmacSha1,
             realm: None,
             include_version: true,
             signing_key,
+            parts,
             clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Works the fixed parts of every signature out again after a change.
+    fn prepared(mut self) -> Self {
+        self.parts = SignerParts::new(
+            &self.consumer,
+            self.token.as_ref(),
+            self.signature_method,
+            self.realm.as_deref(),
+            self.include_version,
+        );
+        self
     }
 
     /// Signs as the user of this access token (or with a temporary request
     /// token during the 3-legged flow).
     pub fn with_token(mut self, token: AccessToken) -> Self {
         self.signing_key = signing_key(&self.consumer, Some(&token));
-        self.token_encoded = Some(percent_encode(token.token()));
         self.token = Some(token);
-        self
+        self.prepared()
     }
 
     /// Chooses the signature method (HMAC-SHA1 by default, as X requires).
     pub fn with_signature_method(mut self, method: SignatureMethod) -> Self {
         self.signature_method = method;
-        self
+        self.prepared()
     }
 
     /// Adds `realm` to the header (it is never signed).
@@ -444,14 +379,14 @@ impl OAuth1 {
         let realm = realm.into();
         check_header_safe("realm", &realm)?;
         self.realm = Some(realm);
-        Ok(self)
+        Ok(self.prepared())
     }
 
     /// Whether to send `oauth_version="1.0"` (on by default; the parameter
     /// is optional in RFC 5849 and X's examples always send it).
     pub fn with_version_param(mut self, include: bool) -> Self {
         self.include_version = include;
-        self
+        self.prepared()
     }
 
     /// Reads timestamps from this clock instead of the system's.
@@ -492,7 +427,7 @@ impl OAuth1 {
             Ok(SignedRequest {
                 authorization: std::mem::take(&mut signed.authorization),
                 signature: signed.signature.as_str().to_owned(),
-                base_string: String::from_utf8_lossy(&scratch.base).into_owned(),
+                base_string: String::from_utf8_lossy(scratch.base.as_slice()).into_owned(),
                 nonce: signed.nonce.as_str().to_owned(),
                 timestamp: signed.timestamp,
             })
@@ -547,7 +482,7 @@ impl OAuth1 {
             None => self.clock.unix_seconds(),
         };
         let mut timestamp_digits = [0u8; 20];
-        let timestamp_str = format_u64(timestamp, &mut timestamp_digits);
+        let timestamp_text = format_u64(timestamp, &mut timestamp_digits);
         if let Some(c) = &request.callback {
             check_header_safe("oauth_callback", c)?;
         }
@@ -556,7 +491,6 @@ impl OAuth1 {
         }
 
         let params = &mut scratch.params;
-        params.clear();
         for (k, v) in &request.form {
             params.push(k, v);
         }
@@ -568,46 +502,47 @@ impl OAuth1 {
             let Some(source) = source else { continue };
             params.push_form(source, what)?;
         }
-        let oauth = self.oauth_params(nonce.as_str(), timestamp_str, request);
-        for (k, v) in oauth.iter().flatten() {
-            params.push_encoded(k, v);
+        params.sort_own();
+        // The protocol parameters, in order.
+        let parts = &*self.parts;
+        if let Some(c) = &request.callback {
+            params.push("oauth_callback", c);
         }
-        params.sort();
+        params.push_pair(&parts.consumer_key_pair, CONSUMER_KEY.len());
+        match &nonce {
+            NonceText::Fresh(n) => params.push_unreserved("oauth_nonce", n.as_bytes()),
+            NonceText::Given(n) => params.push("oauth_nonce", n),
+        }
+        params.push_pair(&parts.signature_method_pair, SIGNATURE_METHOD.len());
+        params.push_unreserved("oauth_timestamp", timestamp_text);
+        if let Some(pair) = &parts.token_pair {
+            params.push_pair(pair, TOKEN.len());
+        }
+        if let Some(v) = &request.verifier {
+            params.push("oauth_verifier", v);
+        }
+        if self.include_version {
+            params.push_unreserved("oauth_version", b"1.0");
+        }
 
         // The base string is written once into a buffer and hashed in one
         // update: many small MAC updates cost more than the copy.
-        let base = &mut scratch.base;
-        base.clear();
-        extend_zeroed_wiping(
-            base,
-            method.len()
-                + 2
-                + scratch.uri.encoded().len()
-                + params.buf.len()
-                + params.spans.len() * 3,
-        );
-        base[..method.len()].copy_from_slice(method.as_bytes());
-        let mut w = method.len();
-        base[w] = b'&';
         let uri = scratch.uri.encoded();
-        base[w + 1..w + 1 + uri.len()].copy_from_slice(uri);
+        let (param_bytes, count) = params.size();
+        let base = &mut scratch.base;
+        let out = base.room(method.len() + 2 + uri.len() + param_bytes + 3 * count);
+        let mut w = method.len();
+        out[..w].copy_from_slice(method.as_bytes());
+        out[w] = b'&';
+        out[w + 1..w + 1 + uri.len()].copy_from_slice(uri);
         w += 1 + uri.len();
-        base[w] = b'&';
-        w += 1;
-        for (i, &span) in params.spans.iter().enumerate() {
-            if i > 0 {
-                base[w..w + 3].copy_from_slice(b"%26");
-                w += 3;
-            }
-            let pair = params.pair(span);
-            base[w..w + pair.len()].copy_from_slice(pair);
-            w += pair.len();
-        }
-        base.truncate(w);
+        out[w] = b'&';
+        w = params.write_sorted(out, w + 1);
+        base.set_len(w);
         let mut mac = Signing::new(self.signature_method, &self.signing_key);
-        mac.update(base);
+        mac.update(base.as_slice());
         let signature = mac.finish(&self.signing_key.text);
-        let authorization = self.header(&oauth, signature.as_str());
+        let authorization = self.header(request, &nonce, timestamp_text, signature.as_bytes());
         Ok(Signature {
             authorization,
             signature,
@@ -616,85 +551,75 @@ impl OAuth1 {
         })
     }
 
-    /// The `oauth_*` protocol parameters other than the signature, in
-    /// alphabetical order, their values percent-encoded.
-    fn oauth_params<'s>(
-        &'s self,
-        nonce: &'s str,
-        timestamp: &'s str,
-        request: &'s SignableRequest<'_>,
-    ) -> [Option<(&'static str, Cow<'s, str>)>; 8] {
-        [
-            request
-                .callback
-                .as_deref()
-                .map(|c| ("oauth_callback", encoded(c))),
-            Some((
-                "oauth_consumer_key",
-                Cow::Borrowed(self.consumer_key_encoded.as_str()),
-            )),
-            Some(("oauth_nonce", encoded(nonce))),
-            Some((
-                "oauth_signature_method",
-                Cow::Borrowed(self.signature_method.as_str()),
-            )),
-            Some(("oauth_timestamp", Cow::Borrowed(timestamp))),
-            self.token_encoded
-                .as_deref()
-                .map(|t| ("oauth_token", Cow::Borrowed(t))),
-            request
-                .verifier
-                .as_deref()
-                .map(|v| ("oauth_verifier", encoded(v))),
-            self.include_version
-                .then_some(("oauth_version", Cow::Borrowed("1.0"))),
-        ]
-    }
-
-    fn header(&self, oauth: &[Option<(&'static str, Cow<'_, str>)>; 8], signature: &str) -> String {
+    /// The `Authorization` header: the fixed pieces worked out with the
+    /// signer, and what changes per request, in alphabetical order.
+    fn header(
+        &self,
+        request: &SignableRequest<'_>,
+        nonce: &NonceText<'_>,
+        timestamp: &[u8],
+        signature: &[u8],
+    ) -> String {
+        const CALLBACK: (&str, &str) = ("oauth_callback=\"", "\", ");
+        const SIGNATURE: &str = "\", oauth_signature=\"";
+        const VERIFIER: (&str, &str) = (", oauth_verifier=\"", "\"");
+        let parts = &*self.parts;
+        let callback = request.callback.as_deref().map(encoded);
+        let verifier = request.verifier.as_deref().map(encoded);
         // Sized for the worst case up front: the header of a PLAINTEXT
         // signature holds the keys, and growing would leave copies behind.
-        let capacity = 6
-            + self.realm.as_ref().map_or(0, |r| r.len() * 3 + 10)
-            + oauth
-                .iter()
-                .flatten()
-                .map(|(k, v)| k.len() + v.len() + 5)
-                .sum::<usize>()
-            + 21
-            + signature.len() * 3;
-        let mut header = String::with_capacity(capacity);
-        header.push_str("OAuth ");
-        if let Some(realm) = &self.realm {
-            header.push_str("realm=\"");
-            percent_encode_into(realm, &mut header);
-            header.push_str("\", ");
-        }
-        let mut first = true;
-        let mut entry = |header: &mut String, key: &str, encoded_value: &str| {
-            reserve_wiping(header, key.len() + encoded_value.len() + 5);
-            if !first {
-                header.push_str(", ");
-            }
-            first = false;
-            header.push_str(key);
-            header.push_str("=\"");
-            header.push_str(encoded_value);
-            header.push('"');
+        let optional = |value: &Option<Cow<'_, str>>, (open, close): (&str, &str)| {
+            value
+                .as_ref()
+                .map_or(0, |v| open.len() + v.len() + close.len())
         };
-        // oauth_signature sorts between oauth_nonce and oauth_signature_method.
-        for (k, v) in oauth[..3].iter().flatten() {
-            entry(&mut header, k, v);
+        let capacity = parts.header_start.len()
+            + optional(&callback, CALLBACK)
+            + parts.header_consumer.len()
+            + nonce.as_bytes().len() * 3
+            + SIGNATURE.len()
+            + signature.len() * 3
+            + parts.header_method.len()
+            + timestamp.len()
+            + parts.header_token.len()
+            + optional(&verifier, VERIFIER)
+            + parts.header_version.len();
+        // Written as bytes (every piece is ASCII) and checked once at the end:
+        // a `&str` for each piece would cost a UTF-8 check each.
+        let mut header = Vec::with_capacity(capacity);
+        header.extend_from_slice(parts.header_start.as_bytes());
+        if let Some(c) = &callback {
+            header.extend_from_slice(CALLBACK.0.as_bytes());
+            header.extend_from_slice(c.as_bytes());
+            header.extend_from_slice(CALLBACK.1.as_bytes());
         }
-        // oauth_consumer_key always comes before it, hence the comma.
-        reserve_wiping(&mut header, 21 + signature.len() * 3);
-        header.push_str(", oauth_signature=\"");
-        percent_encode_into(signature, &mut header);
-        header.push('"');
-        for (k, v) in oauth[3..].iter().flatten() {
-            entry(&mut header, k, v);
+        header.extend_from_slice(parts.header_consumer.as_bytes());
+        match nonce {
+            NonceText::Fresh(n) => header.extend_from_slice(n.as_bytes()),
+            NonceText::Given(n) => extend_percent_encoded(n.as_bytes(), &mut header),
         }
-        header
+        header.extend_from_slice(SIGNATURE.as_bytes());
+        extend_percent_encoded(signature, &mut header);
+        header.extend_from_slice(parts.header_method.as_bytes());
+        header.extend_from_slice(timestamp);
+        header.extend_from_slice(parts.header_token.as_bytes());
+        if let Some(v) = &verifier {
+            header.extend_from_slice(VERIFIER.0.as_bytes());
+            header.extend_from_slice(v.as_bytes());
+            header.extend_from_slice(VERIFIER.1.as_bytes());
+        }
+        header.extend_from_slice(parts.header_version.as_bytes());
+        debug_assert!(header.len() <= capacity, "sized for the worst case");
+        String::from_utf8(header).unwrap_or_else(|_| unreachable!("every piece is ASCII"))
+    }
+}
+
+/// The percent-encoding of `value`, borrowed when nothing needs encoding.
+fn encoded(value: &str) -> Cow<'_, str> {
+    if is_unreserved_str(value) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(percent_encode(value))
     }
 }
 
@@ -720,6 +645,13 @@ impl NonceText<'_> {
             NonceText::Fresh(n) => n.as_str(),
         }
     }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            NonceText::Given(n) => n.as_bytes(),
+            NonceText::Fresh(n) => n.as_bytes(),
+        }
+    }
 }
 
 impl Drop for Signature<'_> {
@@ -735,36 +667,22 @@ struct Scratch {
     uri: BaseUriCache,
     params: Params,
     /// The signature base string (ASCII).
-    base: Vec<u8>,
+    base: ZeroedBuf,
 }
 
 impl Scratch {
-    /// Wipes what the buffers held; buffers grown by an unusually large
-    /// request are then let go.
+    /// Wipes what the buffers held (only what this use wrote: the rest is
+    /// zero already); buffers grown by an unusually large request are then
+    /// let go.
     fn wipe(&mut self) {
         const KEEP: usize = 64 * 1024;
-        // Only what this use wrote: the rest was wiped after earlier uses.
-        // A plain fill (`zeroize`'s byte-by-byte volatile writes cost ten times
-        // as much on every signature): the buffers live on in their thread, so
-        // the writes cannot be optimised away, and `black_box` makes sure of it.
-        for buf in [&mut self.params.buf, &mut self.base] {
-            buf.fill(0);
-            std::hint::black_box(buf.as_slice());
-            buf.clear();
-        }
-        self.params.spans.clear();
+        self.params.wipe();
+        self.base.wipe();
         self.uri.shrink(KEEP);
-        if self.base.capacity() > KEEP || self.params.buf.capacity() > KEEP {
+        if self.base.capacity() > KEEP || self.params.capacity() > KEEP {
             self.params = Params::default();
-            self.base = Vec::new();
+            self.base = ZeroedBuf::default();
         }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        self.params.buf.zeroize();
-        self.base.zeroize();
     }
 }
 
@@ -828,10 +746,17 @@ impl SignatureText {
             SignatureText::Plaintext(text) => text,
         }
     }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            SignatureText::Mac { base64, len } => &base64[..*len],
+            SignatureText::Plaintext(text) => text.as_bytes(),
+        }
+    }
 }
 
-/// Writes `n` in decimal into `buf` and returns it as text (no allocation).
-fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &str {
+/// Writes `n` in decimal into `buf` and returns its digits (no allocation).
+fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -841,7 +766,7 @@ fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buf[i..]).unwrap_or_else(|_| unreachable!("ASCII digits"))
+    &buf[i..]
 }
 
 /// The method in uppercase; it must be an HTTP token of letters.
@@ -900,16 +825,12 @@ mod tests {
     #[test]
     fn decimal_formatting() {
         let mut buf = [0u8; 20];
-        assert_eq!(format_u64(0, &mut buf), "0");
-        assert_eq!(format_u64(1318622958, &mut buf), "1318622958");
-        assert_eq!(format_u64(u64::MAX, &mut buf), u64::MAX.to_string());
-    }
-
-    #[test]
-    fn reencode() {
-        let mut s = [0; 24];
-        let w = write_reencoded("a%20b%2C", &mut s, 0);
-        assert_eq!(&s[..w], b"a%2520b%252C");
+        assert_eq!(format_u64(0, &mut buf), b"0");
+        assert_eq!(format_u64(1318622958, &mut buf), b"1318622958");
+        assert_eq!(
+            format_u64(u64::MAX, &mut buf),
+            u64::MAX.to_string().as_bytes()
+        );
     }
 
     #[test]
