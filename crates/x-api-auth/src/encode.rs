@@ -49,18 +49,6 @@ fn escape(b: u8) -> &'static str {
     &ESCAPES[i..i + 3]
 }
 
-/// `ESCAPED_TWICE[b]`: the percent-encoding of the escape of byte `b`
-/// (`%25XX`), as a signature base string holds it.
-const ESCAPED_TWICE: [[u8; 5]; 256] = {
-    let mut table = [[0u8; 5]; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = [b'%', b'2', b'5', UPPER_HEX[b >> 4], UPPER_HEX[b & 0x0F]];
-        b += 1;
-    }
-    table
-};
-
 /// Writes the RFC 3986 percent-encoding of `input` at `out[w..]` and
 /// returns where it ended (room for 3 bytes per input byte).
 #[inline]
@@ -92,25 +80,6 @@ pub(crate) fn extend_percent_encoded(input: &[u8], out: &mut Vec<u8>) {
         }
     }
     out.extend_from_slice(&input[start..]);
-}
-
-/// Writes the percent-encoding of the percent-encoding of `input` at
-/// `out[w..]`: what a parameter looks like inside an OAuth 1.0a signature
-/// base string (a byte that needs encoding becomes `%25XX`); sorting such
-/// strings gives the same order as sorting the once-encoded forms. Returns
-/// where it ended (room for 5 bytes per input byte).
-#[inline]
-pub(crate) fn write_percent_encoded_twice(input: &[u8], out: &mut [u8], mut w: usize) -> usize {
-    for &b in input {
-        if UNRESERVED[usize::from(b)] {
-            out[w] = b;
-            w += 1;
-        } else {
-            out[w..w + 5].copy_from_slice(&ESCAPED_TWICE[usize::from(b)]);
-            w += 5;
-        }
-    }
-    w
 }
 
 /// Whether `input` needs no percent-encoding at all.
@@ -303,129 +272,6 @@ fn form_decode_bytes_into(input: &str, what: &'static str, out: &mut Vec<u8>) ->
     Ok(())
 }
 
-/// A UTF-8 validator fed one byte at a time: it accepts exactly what
-/// `std::str::from_utf8` accepts (no overlong forms, surrogates or code
-/// points above U+10FFFF).
-#[derive(Clone, Copy)]
-struct Utf8 {
-    /// Continuation bytes still expected.
-    need: u8,
-    /// The range the next continuation byte must be in.
-    lo: u8,
-    hi: u8,
-}
-
-impl Utf8 {
-    const START: Utf8 = Utf8 {
-        need: 0,
-        lo: 0x80,
-        hi: 0xBF,
-    };
-
-    /// Takes the next byte; false when the bytes so far cannot be UTF-8.
-    #[inline]
-    fn feed(&mut self, b: u8) -> bool {
-        if self.need > 0 {
-            if b < self.lo || b > self.hi {
-                return false;
-            }
-            *self = Utf8 {
-                need: self.need - 1,
-                ..Utf8::START
-            };
-            return true;
-        }
-        let (need, lo, hi) = match b {
-            0x00..=0x7F => return true,
-            0xC2..=0xDF => (1, 0x80, 0xBF),
-            0xE0 => (2, 0xA0, 0xBF),
-            0xED => (2, 0x80, 0x9F),
-            0xE1..=0xEF => (2, 0x80, 0xBF),
-            0xF0 => (3, 0x90, 0xBF),
-            0xF1..=0xF3 => (3, 0x80, 0xBF),
-            0xF4 => (3, 0x80, 0x8F),
-            _ => return false,
-        };
-        *self = Utf8 { need, lo, hi };
-        true
-    }
-}
-
-/// Writes what [`write_percent_encoded_twice`] writes for the decoding of
-/// the form component that starts at `input[start..]`, at `out[w..]`, in
-/// one pass and without allocating: the query and form parameters of a
-/// request go from the wire form to the base-string form directly. The
-/// component ends at the next `&` (or `=` as well, for a key). Returns where
-/// it ended in `input` and in `out` (room for 5 bytes per input byte: `+`
-/// becomes `%2520`). Fails as [`form_decode_component`] does on the
-/// component.
-pub(crate) fn write_form_component_twice(
-    input: &str,
-    start: usize,
-    key: bool,
-    what: &'static str,
-    out: &mut [u8],
-    mut w: usize,
-) -> Result<(usize, usize), Error> {
-    let bytes = input.as_bytes();
-    let mut utf8 = Utf8::START;
-    let mut i = start;
-    let mut valid = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if UNRESERVED[usize::from(b)] {
-            // An ASCII byte where a continuation byte is due is not UTF-8.
-            valid &= utf8.need == 0;
-            out[w] = b;
-            w += 1;
-            i += 1;
-            continue;
-        }
-        if b == b'&' || (key && b == b'=') {
-            break;
-        }
-        let (decoded, len) = match b {
-            b'+' => (b' ', 1),
-            b'%' => match bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| Some(hex_value(h[0])? << 4 | hex_value(h[1])?))
-            {
-                Some(decoded) => (decoded, 3),
-                None => return Err(component_error(input, start, key, what)),
-            },
-            _ => (b, 1),
-        };
-        valid &= utf8.feed(decoded);
-        if UNRESERVED[usize::from(decoded)] {
-            out[w] = decoded;
-            w += 1;
-        } else {
-            out[w..w + 5].copy_from_slice(&ESCAPED_TWICE[usize::from(decoded)]);
-            w += 5;
-        }
-        i += len;
-    }
-    if !valid || utf8.need > 0 {
-        return Err(component_error(input, start, key, what));
-    }
-    Ok((i, w))
-}
-
-/// The error [`form_decode_component`] gives for the component at
-/// `input[start..]` (the slow path, for the message).
-#[cold]
-fn component_error(input: &str, start: usize, key: bool, what: &'static str) -> Error {
-    let rest = &input[start..];
-    let end = rest
-        .bytes()
-        .position(|b| b == b'&' || (key && b == b'='))
-        .unwrap_or(rest.len());
-    match form_decode_component(&rest[..end], what) {
-        Err(e) => e,
-        Ok(_) => Error::invalid_input(what, "invalid form encoding"),
-    }
-}
-
 /// Parses an `application/x-www-form-urlencoded` string (a form body or a URL
 /// query) into decoded pairs. Empty segments (`a=1&&b=2`) are skipped; a key
 /// without `=` has an empty value.
@@ -492,67 +338,6 @@ pub(crate) fn callback_query(callback: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_components_go_to_the_base_string_form_in_one_pass() {
-        for input in [
-            "",
-            "abc",
-            "a+b",
-            "%41%7e",
-            "caf%C3%A9+%E2%98%95",
-            "caf\u{e9}",
-            "50%25+off%21",
-            "a/b?c:d@f",
-            "%2B%2b",
-            "~-._",
-            "%F0%9F%90%A6",
-            "%zz",
-            "%4",
-            "%",
-            "%C3",
-            "%C3%28",
-            "%ED%A0%80",
-            "\u{1F426}%20",
-            "%C3\u{e9}",
-            "%C3a",
-            "%E2%98",
-            "%F4%90%80%80",
-            "%C0%80",
-            "%EF%BF%BF",
-            "%80",
-            "x%FF",
-        ] {
-            for key in [false, true] {
-                let mut fused = vec![0; input.len() * 5];
-                let fused = write_form_component_twice(input, 0, key, "URL query", &mut fused, 0)
-                    .map(|(end, w)| {
-                        assert_eq!(end, input.len());
-                        String::from_utf8(fused[..w].to_vec()).expect("ASCII")
-                    });
-                let two_steps = form_decode_component(input, "URL query").map(|decoded| {
-                    let mut out = vec![0; decoded.len() * 5];
-                    let w = write_percent_encoded_twice(decoded.as_bytes(), &mut out, 0);
-                    String::from_utf8(out[..w].to_vec()).expect("ASCII")
-                });
-                match (fused, two_steps) {
-                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{input:?}"),
-                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{input:?}"),
-                    (a, b) => panic!("{input:?}: one pass {a:?}, two steps {b:?}"),
-                }
-            }
-        }
-        let mut out = [0; 64];
-        assert_eq!(
-            write_form_component_twice("k%41=v&x", 0, true, "q", &mut out, 0).unwrap(),
-            (4, 2)
-        );
-        assert_eq!(
-            write_form_component_twice("k%41=v=w&x", 5, false, "q", &mut out, 2).unwrap(),
-            (8, 9)
-        );
-        assert_eq!(&out[..9], b"kAv%253Dw");
-    }
 
     #[test]
     fn x_documented_examples() {

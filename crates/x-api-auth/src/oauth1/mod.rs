@@ -6,6 +6,7 @@ mod params;
 mod settings;
 mod sign;
 mod three_legged;
+mod twice;
 mod zeroed;
 
 pub use nonce::{after_fork, rely_on_after_fork};

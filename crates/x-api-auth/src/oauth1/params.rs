@@ -5,8 +5,8 @@
 
 use std::cmp::Ordering;
 
+use super::twice::{room_for, write_form_component_twice, write_percent_encoded_twice};
 use super::zeroed::ZeroedBuf;
-use crate::encode::{write_form_component_twice, write_percent_encoded_twice};
 use crate::error::Result;
 
 /// Parameters in one buffer, each `key%3Dvalue` as it appears in the base
@@ -66,7 +66,8 @@ impl Params {
     /// Adds a decoded parameter.
     pub(super) fn push(&mut self, key: &str, value: &str) {
         let start = self.buf.len();
-        let out = self.buf.room((key.len() + value.len()) * 5 + 3);
+        // The key may write 3 bytes past its end, where "%3D" goes.
+        let out = self.buf.room(room_for(key.len() + value.len()) + 3);
         let key_end = write_percent_encoded_twice(key.as_bytes(), out, start);
         out[key_end..key_end + 3].copy_from_slice(b"%3D");
         let end = write_percent_encoded_twice(value.as_bytes(), out, key_end + 3);
@@ -100,11 +101,12 @@ impl Params {
     /// skipped, a key without `=` has an empty value), in one pass.
     pub(super) fn push_form(&mut self, source: &str, what: &'static str) -> Result<()> {
         // At most 5 bytes per input byte ('+' becomes "%2520") and "%3D" per
-        // pair, of which there is one per '&' and one more.
+        // pair; a pair takes at least one byte and a '&' (counting them would
+        // cost more than the room, which is zero until it is written).
         let bytes = source.as_bytes();
-        let pairs = 1 + bytes.iter().filter(|&&b| b == b'&').count();
         let mut w = self.buf.len();
-        self.buf.room(source.len() * 5 + 3 * pairs);
+        self.buf
+            .room(room_for(source.len()) + 3 * (source.len() / 2 + 1));
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i] == b'&' {

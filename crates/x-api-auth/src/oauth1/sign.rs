@@ -426,7 +426,7 @@ impl OAuth1 {
             let mut signed = self.sign_in(request, scratch)?;
             Ok(SignedRequest {
                 authorization: std::mem::take(&mut signed.authorization),
-                signature: signed.signature.as_str().to_owned(),
+                signature: signed.signature.to_text(),
                 base_string: String::from_utf8_lossy(scratch.base.as_slice()).into_owned(),
                 nonce: signed.nonce.as_str().to_owned(),
                 timestamp: signed.timestamp,
@@ -542,7 +542,7 @@ impl OAuth1 {
         let mut mac = Signing::new(self.signature_method, &self.signing_key);
         mac.update(base.as_slice());
         let signature = mac.finish(&self.signing_key.text);
-        let authorization = self.header(request, &nonce, timestamp_text, signature.as_bytes());
+        let authorization = self.header(request, &nonce, timestamp_text, &signature);
         Ok(Signature {
             authorization,
             signature,
@@ -558,7 +558,7 @@ impl OAuth1 {
         request: &SignableRequest<'_>,
         nonce: &NonceText<'_>,
         timestamp: &[u8],
-        signature: &[u8],
+        signature: &SignatureText,
     ) -> String {
         const CALLBACK: (&str, &str) = ("oauth_callback=\"", "\", ");
         const SIGNATURE: &str = "\", oauth_signature=\"";
@@ -578,7 +578,7 @@ impl OAuth1 {
             + parts.header_consumer.len()
             + nonce.as_bytes().len() * 3
             + SIGNATURE.len()
-            + signature.len() * 3
+            + signature.encoded_len_bound()
             + parts.header_method.len()
             + timestamp.len()
             + parts.header_token.len()
@@ -599,7 +599,7 @@ impl OAuth1 {
             NonceText::Given(n) => extend_percent_encoded(n.as_bytes(), &mut header),
         }
         header.extend_from_slice(SIGNATURE.as_bytes());
-        extend_percent_encoded(signature, &mut header);
+        signature.write_encoded(&mut header);
         header.extend_from_slice(parts.header_method.as_bytes());
         header.extend_from_slice(timestamp);
         header.extend_from_slice(parts.header_token.as_bytes());
@@ -656,7 +656,10 @@ impl NonceText<'_> {
 
 impl Drop for Signature<'_> {
     fn drop(&mut self) {
-        self.authorization.zeroize();
+        // Callers take the header out; an empty one needs no call.
+        if self.authorization.capacity() > 0 {
+            self.authorization.zeroize();
+        }
     }
 }
 
@@ -723,35 +726,99 @@ impl Signing {
     }
 }
 
-/// A signature as text: a MAC's base64 on the stack (no allocation), or the
-/// PLAINTEXT signature, which is the keys themselves (wiped on drop).
+/// A signature: a MAC's tag on the stack (no allocation), or the PLAINTEXT
+/// signature, which is the keys themselves (wiped on drop).
 enum SignatureText {
-    Mac { base64: [u8; 44], len: usize },
+    Mac { tag: [u8; 32], len: usize },
     Plaintext(Zeroizing<String>),
 }
 
 impl SignatureText {
-    fn mac(tag: &[u8]) -> Self {
-        let mut base64 = [0u8; 44];
-        let len = BASE64
-            .encode_slice(tag, &mut base64)
-            .unwrap_or_else(|_| unreachable!("44 bytes hold the base64 of a 32-byte MAC"));
-        SignatureText::Mac { base64, len }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            SignatureText::Mac { base64, len } => std::str::from_utf8(&base64[..*len])
-                .unwrap_or_else(|_| unreachable!("base64 is ASCII")),
-            SignatureText::Plaintext(text) => text,
+    fn mac(mac: &[u8]) -> Self {
+        let mut tag = [0u8; 32];
+        tag[..mac.len()].copy_from_slice(mac);
+        SignatureText::Mac {
+            tag,
+            len: mac.len(),
         }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    /// The `oauth_signature` value: a MAC in base64, or the keys.
+    fn to_text(&self) -> String {
         match self {
-            SignatureText::Mac { base64, len } => &base64[..*len],
-            SignatureText::Plaintext(text) => text.as_bytes(),
+            SignatureText::Mac { tag, len } => BASE64.encode(&tag[..*len]),
+            SignatureText::Plaintext(text) => text.as_str().to_owned(),
         }
+    }
+
+    /// Bytes [`SignatureText::write_encoded`] may write.
+    fn encoded_len_bound(&self) -> usize {
+        match self {
+            SignatureText::Mac { len, .. } => len.div_ceil(3) * 4 * 3,
+            SignatureText::Plaintext(text) => text.len() * 3,
+        }
+    }
+
+    /// Appends the value percent-encoded, as the header holds it; `out` has
+    /// room for [`SignatureText::encoded_len_bound`] more bytes.
+    fn write_encoded(&self, out: &mut Vec<u8>) {
+        match self {
+            SignatureText::Mac { tag, len } => extend_base64_percent_encoded(&tag[..*len], out),
+            SignatureText::Plaintext(text) => extend_percent_encoded(text.as_bytes(), out),
+        }
+    }
+}
+
+/// Appends the percent-encoding of the base64 (standard alphabet, padded)
+/// of a MAC tag of up to 32 bytes, in one pass: `+`, `/` and `=` are the
+/// only base64 symbols that need encoding.
+fn extend_base64_percent_encoded(tag: &[u8], out: &mut Vec<u8>) {
+    /// `SYMBOLS[i]`: base64 symbol `i` percent-encoded, padded to 4 bytes,
+    /// and its length.
+    const SYMBOLS: [([u8; 4], usize); 64] = {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut table = [([0u8; 4], 1); 64];
+        let mut i = 0;
+        while i < 64 {
+            table[i] = match ALPHABET[i] {
+                b'+' => (*b"%2B\0", 3),
+                b'/' => (*b"%2F\0", 3),
+                c => ([c, 0, 0, 0], 1),
+            };
+            i += 1;
+        }
+        table
+    };
+    debug_assert!(tag.len() <= 32);
+    // Room for 11 groups of four symbols, three bytes each, and the 4-byte
+    // write of the last.
+    let mut buf = [0u8; 11 * 4 * 3 + 4];
+    let mut w = 0;
+    let mut put = |i: u32| {
+        let (bytes, len) = &SYMBOLS[(i & 0x3F) as usize];
+        buf[w..w + 4].copy_from_slice(bytes);
+        w += len;
+    };
+    let mut chunks = tag.chunks_exact(3);
+    for c in &mut chunks {
+        let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+        for shift in [18, 12, 6, 0] {
+            put(n >> shift);
+        }
+    }
+    let rest = chunks.remainder();
+    if let [first, more @ ..] = rest {
+        let n = u32::from(*first) << 16 | more.first().map_or(0, |&b| u32::from(b) << 8);
+        put(n >> 18);
+        put(n >> 12);
+        if !more.is_empty() {
+            put(n >> 6);
+        }
+    }
+    out.extend_from_slice(&buf[..w]);
+    for _ in 0..(3 - rest.len()) % 3 {
+        out.extend_from_slice(b"%3D");
     }
 }
 
@@ -831,6 +898,20 @@ mod tests {
             format_u64(u64::MAX, &mut buf),
             u64::MAX.to_string().as_bytes()
         );
+    }
+
+    #[test]
+    fn base64_is_percent_encoded_in_one_pass() {
+        for len in 0..=32usize {
+            let tag: Vec<u8> = (0..len).map(|i| (i * 37 + 251) as u8 ^ 0xFB).collect();
+            let mut out = Vec::with_capacity(len.div_ceil(3) * 12);
+            extend_base64_percent_encoded(&tag, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                percent_encode(&BASE64.encode(&tag)),
+                "{len} bytes"
+            );
+        }
     }
 
     #[test]
