@@ -302,6 +302,24 @@ function formOf(form) {
   return form instanceof URLSearchParams || form instanceof Map ? Array.from(form) : form
 }
 
+/**
+ * A plain object of string values as its pairs joined by NUL (`k\0v\0k\0v`), the form
+ * `_authorizationHeaderForm` reads: one string crosses N-API where walking the object's
+ * properties across it costs more than signing. Null for any other form, or when a key
+ * or value holds a NUL itself.
+ */
+function joinedForm(form) {
+  if (typeof form !== 'object' || Object.getPrototypeOf(form) !== Object.prototype) return null
+  let pairs
+  for (const key in form) {
+    if (!Object.hasOwn(form, key)) continue
+    const value = form[key]
+    if (typeof value !== 'string' || key.includes('\0') || value.includes('\0')) return null
+    pairs = pairs === undefined ? `${key}\0${value}` : `${pairs}\0${key}\0${value}`
+  }
+  return pairs
+}
+
 /** `options` with its `key` (a form) as the native module reads it. */
 function withForm(options, key = 'form') {
   if (options === null || typeof options !== 'object') return options
@@ -392,27 +410,37 @@ function redactedSigned(signed) {
   // The native method takes the options as arguments: reading them from an object
   // across N-API costs more than signing.
   const headerWith = native.OAuth1.prototype._authorizationHeader
+  const headerForm = native.OAuth1.prototype._authorizationHeaderForm
   const parameters = ['method', 'url', 'form', 'formBody', 'nonce', 'timestamp', 'callback', 'verifier']
   Object.defineProperty(OAuth1.prototype, 'authorizationHeader', {
     value: function authorizationHeader(request) {
       let args
+      let call = headerWith
       try {
         checkOptions('OAuth1#authorizationHeader', [request])
         const { method, url, form, formBody, nonce, timestamp, callback, verifier } = request
-        args = [method, url, formOf(form), formBody, nonce, timestamp, callback, verifier]
-        // N-API's conversion errors do not name an argument: the types are checked here.
-        for (let i = 0; i < args.length; i++) {
-          const value = args[i]
-          const wanted = i === 5 ? 'number' : 'string'
-          if (i === 2 || typeof value === wanted || ((value === undefined || value === null) && i > 1)) continue
-          const got = value === null ? 'null' : typeof value
-          throw new XAuthError(`invalid ${parameters[i]}: expected a ${wanted}, got ${got}`, { code: 'X_INVALID_INPUT', field: parameters[i] })
+        const common = typeof method === 'string' && typeof url === 'string' && formBody == null &&
+          nonce == null && timestamp == null && callback == null && verifier == null
+        const pairs = common ? (form == null ? undefined : joinedForm(form)) : null
+        if (pairs !== null) {
+          args = [method, url, pairs]
+          call = headerForm
+        } else {
+          args = [method, url, formOf(form), formBody, nonce, timestamp, callback, verifier]
+          // N-API's conversion errors do not name an argument: the types are checked here.
+          for (let i = 0; i < args.length; i++) {
+            const value = args[i]
+            const wanted = i === 5 ? 'number' : 'string'
+            if (i === 2 || typeof value === wanted || ((value === undefined || value === null) && i > 1)) continue
+            const got = value === null ? 'null' : typeof value
+            throw new XAuthError(`invalid ${parameters[i]}: expected a ${wanted}, got ${got}`, { code: 'X_INVALID_INPUT', field: parameters[i] })
+          }
         }
       } catch (error) {
         throw toXAuthError(error, [request], ['request'])
       }
       try {
-        return headerWith.apply(this, args)
+        return call.apply(this, args)
       } catch (error) {
         throw toXAuthError(error, args, parameters)
       }

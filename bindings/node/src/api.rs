@@ -164,8 +164,12 @@ pub fn form_pairs(
                 return Err(refused(FormError::not_a_form(argument, got, JS_FORM)));
             }
             let mut entries = Vec::new();
+            let env = Env::from_raw(object.value().env);
             for key in Object::keys(&object)? {
-                let value: Unknown<'_> = object.get_named_property(&key)?;
+                // By a JavaScript string key: a C string (`get_named_property`)
+                // cannot hold the NUL a key may.
+                let name = env.create_string(&key)?;
+                let value: Unknown<'_> = object.get_property(name)?;
                 entries.push(FormEntry::Pair(
                     FormValue::Text(key),
                     form_value(&value, false)?,

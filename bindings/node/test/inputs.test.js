@@ -44,6 +44,34 @@ test('every accepted form signs as its [key, value] string pairs', () => {
   }
 })
 
+test('the common call (a form of strings, no other option) signs as the general one', () => {
+  // authorizationHeader({ method, url, form }) takes a faster native path when the form is a
+  // plain object of strings; re-signed with its nonce and timestamp through the general path
+  // (a fixed nonce), the header must be the same.
+  const forms = {
+    'no form': undefined,
+    'an empty object': {},
+    'reserved characters and unicode': { status: 'Hello Ladies + Gentlemen, a signed OAuth request!', 'k&=+ %': 'café ☕ 🐦 a=b&c', '': '' },
+    'a NUL in a value (the general path)': { a: 'x\0y' },
+    'a NUL in a key (the general path)': { 'a\0b': 'c' },
+    'a number (the general path)': { n: 5 },
+  }
+  for (const [shape, form] of Object.entries(forms)) {
+    for (const method of ['POST', 'post']) {
+      const header = signer().authorizationHeader({ method, url: `${URL_}?include_entities=true`, form })
+      const params = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2])]))
+      const again = signer().authorizationHeader({
+        method, url: `${URL_}?include_entities=true`, form, nonce: params.oauth_nonce, timestamp: Number(params.oauth_timestamp),
+      })
+      assert.equal(header, again, `${shape} (${method})`)
+    }
+  }
+  const refused = (request, field) => assert.throws(() => signer().authorizationHeader(request), (e) => e instanceof x.XAuthError && e.field === field)
+  refused({ method: 'POST', url: 'relative', form: { a: 'b' } }, 'url')
+  refused({ method: 'PO ST', url: URL_, form: { a: 'b' } }, 'method')
+  refused({ method: 'POST', url: URL_, form: Object.assign(Object.create({ hidden: 'x' }), { a: 'b' }) }, 'form')
+})
+
 test('numbers read as String() writes them', () => {
   for (const [value, text] of [[1.5, '1.5'], [200, '200'], [-0, '0'], [1e21, '1e+21'], [2n ** 70n, String(2n ** 70n)], [0.1 + 0.2, '0.30000000000000004']]) {
     const a = signer().sign({ method: 'POST', url: URL_, form: { n: value }, ...FIXED }).baseString
