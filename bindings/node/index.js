@@ -303,14 +303,24 @@ function formOf(form) {
 }
 
 /**
- * A plain object of string values as its pairs joined by NUL (`k\0v\0k\0v`), the form
- * `_authorizationHeaderForm` reads: one string crosses N-API where walking the object's
- * properties across it costs more than signing. Null for any other form, or when a key
- * or value holds a NUL itself.
+ * A form of strings (a plain object, or an array of [key, value] pairs) as its pairs joined
+ * by NUL (`k\0v\0k\0v`), as `_authorizationHeaderJoined` reads them: one string crosses
+ * N-API where walking the form across it costs more than signing. Null for any other form,
+ * or when a key or value holds a NUL itself.
  */
 function joinedForm(form) {
-  if (typeof form !== 'object' || Object.getPrototypeOf(form) !== Object.prototype) return null
   let pairs
+  if (Array.isArray(form)) {
+    for (let i = 0; i < form.length; i++) {
+      const pair = form[i]
+      if (!Array.isArray(pair) || pair.length !== 2) return null
+      const [key, value] = pair
+      if (typeof key !== 'string' || typeof value !== 'string' || key.includes('\0') || value.includes('\0')) return null
+      pairs = pairs === undefined ? `${key}\0${value}` : `${pairs}\0${key}\0${value}`
+    }
+    return pairs
+  }
+  if (typeof form !== 'object' || Object.getPrototypeOf(form) !== Object.prototype) return null
   for (const key in form) {
     if (!Object.hasOwn(form, key)) continue
     const value = form[key]
@@ -410,21 +420,25 @@ function redactedSigned(signed) {
   // The native method takes the options as arguments: reading them from an object
   // across N-API costs more than signing.
   const headerWith = native.OAuth1.prototype._authorizationHeader
-  const headerForm = native.OAuth1.prototype._authorizationHeaderForm
+  const headerJoined = native.OAuth1.prototype._authorizationHeaderJoined
   const parameters = ['method', 'url', 'form', 'formBody', 'nonce', 'timestamp', 'callback', 'verifier']
   Object.defineProperty(OAuth1.prototype, 'authorizationHeader', {
     value: function authorizationHeader(request) {
       let args
       let call = headerWith
       try {
-        checkOptions('OAuth1#authorizationHeader', [request])
+        // checkOptions throws for anything but an options object (tested inline: it is hot).
+        if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+          checkOptions('OAuth1#authorizationHeader', [request])
+        }
         const { method, url, form, formBody, nonce, timestamp, callback, verifier } = request
         const common = typeof method === 'string' && typeof url === 'string' && formBody == null &&
-          nonce == null && timestamp == null && callback == null && verifier == null
+          nonce == null && timestamp == null && callback == null && verifier == null &&
+          !method.includes('\0') && !url.includes('\0')
         const pairs = common ? (form == null ? undefined : joinedForm(form)) : null
         if (pairs !== null) {
-          args = [method, url, pairs]
-          call = headerForm
+          args = [pairs === undefined ? `${method}\0${url}` : `${method}\0${url}\0${pairs}`]
+          call = headerJoined
         } else {
           args = [method, url, formOf(form), formBody, nonce, timestamp, callback, verifier]
           // N-API's conversion errors do not name an argument: the types are checked here.
@@ -440,7 +454,7 @@ function redactedSigned(signed) {
         throw toXAuthError(error, [request], ['request'])
       }
       try {
-        return call.apply(this, args)
+        return call === headerJoined ? headerJoined.call(this, args[0]) : headerWith.apply(this, args)
       } catch (error) {
         throw toXAuthError(error, args, parameters)
       }

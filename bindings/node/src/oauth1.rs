@@ -186,29 +186,25 @@ impl OAuth1 {
     }
 
     /// The common call of `authorizationHeader({ method, url, form })`: a
-    /// form of string values only, its pairs joined by NUL (`k\0v\0k\0v`,
-    /// which the facade uses only when no key or value holds one), and no
-    /// other option. Three arguments cross N-API instead of eight, and the
-    /// pairs need no percent-decoding. Internal (no TypeScript declaration).
-    #[napi(js_name = "_authorizationHeaderForm", skip_typescript, catch_unwind)]
-    pub fn authorization_header_form(
-        &self,
-        method: String,
-        url: String,
-        pairs: Option<String>,
-    ) -> Result<Latin1String> {
-        let mut fields = pairs.as_deref().map(|p| p.split('\0'));
+    /// form of strings only and no other option, as one string of
+    /// NUL-separated fields, `method\0url` then `\0key\0value` per pair
+    /// (the facade uses it only when no field holds a NUL). One argument
+    /// crosses N-API instead of eight, and the pairs need no
+    /// percent-decoding. Internal (no TypeScript declaration).
+    #[napi(js_name = "_authorizationHeaderJoined", skip_typescript, catch_unwind)]
+    pub fn authorization_header_joined(&self, request: String) -> Result<Latin1String> {
+        let mut fields = request.split('\0');
+        let (Some(method), Some(url)) = (fields.next(), fields.next()) else {
+            return Err(invalid("request", "internal: no method and URL"));
+        };
         let mut form = Vec::new();
-        while let Some((k, v)) = fields.as_mut().and_then(|f| Some((f.next()?, f.next()?))) {
-            form.push((k, v));
+        while let Some(key) = fields.next() {
+            let Some(value) = fields.next() else {
+                return Err(invalid("form", "internal: a key without a value"));
+            };
+            form.push((key, value));
         }
-        if fields.is_some_and(|mut f| f.next().is_some()) {
-            return Err(invalid(
-                "form",
-                "internal: an odd number of NUL-joined fields",
-            ));
-        }
-        let request = SignableRequest::new(method.as_str(), url.as_str()).form(form);
+        let request = SignableRequest::new(method, url).form(form);
         core(self.0.authorization_header(&request)).map(Latin1String::from)
     }
 

@@ -55,6 +55,8 @@ test('the common call (a form of strings, no other option) signs as the general 
     'a NUL in a value (the general path)': { a: 'x\0y' },
     'a NUL in a key (the general path)': { 'a\0b': 'c' },
     'a number (the general path)': { n: 5 },
+    '[key, value] pairs': [['status', 'a b'], ['status', 'c'], ['k&=', '☕']],
+    '[key, value] pairs with a number (the general path)': [['a', 1]],
   }
   for (const [shape, form] of Object.entries(forms)) {
     for (const method of ['POST', 'post']) {
@@ -70,6 +72,7 @@ test('the common call (a form of strings, no other option) signs as the general 
   refused({ method: 'POST', url: 'relative', form: { a: 'b' } }, 'url')
   refused({ method: 'PO ST', url: URL_, form: { a: 'b' } }, 'method')
   refused({ method: 'POST', url: URL_, form: Object.assign(Object.create({ hidden: 'x' }), { a: 'b' }) }, 'form')
+  refused({ method: 'POST', url: URL_, form: [['only-key']] }, 'form')
 })
 
 test('numbers read as String() writes them', () => {
