@@ -96,6 +96,30 @@ impl Params {
         self.span(start, start + key_len, start + pair.len());
     }
 
+    /// Adds what `write` writes at `out[start..]` (it returns where it
+    /// ended, within `room` bytes) as one parameter, or as several in
+    /// order read as one: the first key is `key_len` bytes long.
+    pub(super) fn push_with(
+        &mut self,
+        room: usize,
+        key_len: usize,
+        write: impl FnOnce(&mut [u8], usize) -> usize,
+    ) {
+        let start = self.buf.len();
+        let end = write(self.buf.room(room), start);
+        self.span(start, start + key_len, end);
+    }
+
+    /// Whether a key of the request's own parameters starts with `oauth_`
+    /// (then the protocol parameters cannot go in as one block: one of its
+    /// keys may sort among theirs).
+    pub(super) fn own_has_oauth_key(&self) -> bool {
+        const OAUTH_: u64 = u64::from_be_bytes(*b"oauth_\0\0") >> 16;
+        self.spans[..self.own]
+            .iter()
+            .any(|s| s.prefix >> 16 == OAUTH_)
+    }
+
     /// Adds every parameter of a query or form body
     /// (`application/x-www-form-urlencoded`, `k=v&…`; empty segments are
     /// skipped, a key without `=` has an empty value), in one pass.

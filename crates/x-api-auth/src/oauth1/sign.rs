@@ -15,6 +15,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::base_url::BaseUriCache;
 use super::nonce;
 use super::params::{Params, pair_reencoded};
+use super::twice::{room_for, write_percent_encoded_twice};
 use super::zeroed::ZeroedBuf;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{AccessToken, ConsumerKeys};
@@ -278,6 +279,15 @@ struct SignerParts {
     signature_method_pair: Vec<u8>,
     /// `oauth_token%3D…`, with a token.
     token_pair: Option<Vec<u8>>,
+    /// The protocol parameters as one block of the base string, in pieces
+    /// around what changes per request: `oauth_consumer_key%3D…%26oauth_nonce%3D`,
+    block_consumer: Vec<u8>,
+    /// `%26oauth_signature_method%3D…%26oauth_timestamp%3D`,
+    block_method: Vec<u8>,
+    /// `%26oauth_token%3D…` (with a token),
+    block_token: Vec<u8>,
+    /// `%26oauth_version%3D1.0` (unless left out).
+    block_version: &'static [u8],
     /// `OAuth `, with the realm: `OAuth realm="…", `.
     header_start: String,
     /// `oauth_consumer_key="…", oauth_nonce="`.
@@ -306,10 +316,23 @@ impl SignerParts {
             percent_encode_into(realm, &mut header_start);
             header_start.push_str("\", ");
         }
+        let consumer_key_pair = pair_reencoded(CONSUMER_KEY, &consumer_key);
+        let signature_method_pair = pair_reencoded(SIGNATURE_METHOD, method.as_str());
+        let token_pair = token.as_deref().map(|t| pair_reencoded(TOKEN, t));
         Arc::new(Self {
-            consumer_key_pair: pair_reencoded(CONSUMER_KEY, &consumer_key),
-            signature_method_pair: pair_reencoded(SIGNATURE_METHOD, method.as_str()),
-            token_pair: token.as_deref().map(|t| pair_reencoded(TOKEN, t)),
+            block_consumer: [&consumer_key_pair[..], b"%26oauth_nonce%3D"].concat(),
+            block_method: [b"%26", &signature_method_pair[..], b"%26oauth_timestamp%3D"].concat(),
+            block_token: token_pair
+                .as_ref()
+                .map_or_else(Vec::new, |pair| [b"%26", &pair[..]].concat()),
+            block_version: if include_version {
+                b"%26oauth_version%3D1.0"
+            } else {
+                b""
+            },
+            consumer_key_pair,
+            signature_method_pair,
+            token_pair,
             header_start,
             header_consumer: format!("{CONSUMER_KEY}=\"{consumer_key}\", oauth_nonce=\""),
             header_method: format!("\", {SIGNATURE_METHOD}=\"{method}\", oauth_timestamp=\""),
@@ -503,26 +526,10 @@ impl OAuth1 {
             params.push_form(source, what)?;
         }
         params.sort_own();
-        // The protocol parameters, in order.
-        let parts = &*self.parts;
-        if let Some(c) = &request.callback {
-            params.push("oauth_callback", c);
-        }
-        params.push_pair(&parts.consumer_key_pair, CONSUMER_KEY.len());
-        match &nonce {
-            NonceText::Fresh(n) => params.push_unreserved("oauth_nonce", n.as_bytes()),
-            NonceText::Given(n) => params.push("oauth_nonce", n),
-        }
-        params.push_pair(&parts.signature_method_pair, SIGNATURE_METHOD.len());
-        params.push_unreserved("oauth_timestamp", timestamp_text);
-        if let Some(pair) = &parts.token_pair {
-            params.push_pair(pair, TOKEN.len());
-        }
-        if let Some(v) = &request.verifier {
-            params.push("oauth_verifier", v);
-        }
-        if self.include_version {
-            params.push_unreserved("oauth_version", b"1.0");
+        if params.own_has_oauth_key() {
+            self.push_oauth_params(params, request, &nonce, timestamp_text);
+        } else {
+            self.push_oauth_block(params, request, &nonce, timestamp_text);
         }
 
         // The base string is written once into a buffer and hashed in one
@@ -549,6 +556,86 @@ impl OAuth1 {
             nonce,
             timestamp,
         })
+    }
+
+    /// Adds the protocol parameters one by one, in order.
+    fn push_oauth_params(
+        &self,
+        params: &mut Params,
+        request: &SignableRequest<'_>,
+        nonce: &NonceText<'_>,
+        timestamp: &[u8],
+    ) {
+        let parts = &*self.parts;
+        if let Some(c) = &request.callback {
+            params.push("oauth_callback", c);
+        }
+        params.push_pair(&parts.consumer_key_pair, CONSUMER_KEY.len());
+        match nonce {
+            NonceText::Fresh(n) => params.push_unreserved("oauth_nonce", n.as_bytes()),
+            NonceText::Given(n) => params.push("oauth_nonce", n),
+        }
+        params.push_pair(&parts.signature_method_pair, SIGNATURE_METHOD.len());
+        params.push_unreserved("oauth_timestamp", timestamp);
+        if let Some(pair) = &parts.token_pair {
+            params.push_pair(pair, TOKEN.len());
+        }
+        if let Some(v) = &request.verifier {
+            params.push("oauth_verifier", v);
+        }
+        if self.include_version {
+            params.push_unreserved("oauth_version", b"1.0");
+        }
+    }
+
+    /// Adds the protocol parameters as one block, `%26`-joined and in
+    /// order, from the signer's fixed pieces and what changes per request:
+    /// no key of the request's own parameters sorts among theirs (none
+    /// starts with `oauth_`), so the block sorts as its first key.
+    fn push_oauth_block(
+        &self,
+        params: &mut Params,
+        request: &SignableRequest<'_>,
+        nonce: &NonceText<'_>,
+        timestamp: &[u8],
+    ) {
+        const CALLBACK: &[u8] = b"oauth_callback%3D";
+        const VERIFIER: &[u8] = b"%26oauth_verifier%3D";
+        let parts = &*self.parts;
+        let callback = request.callback.as_deref().map(str::as_bytes);
+        let verifier = request.verifier.as_deref().map(str::as_bytes);
+        let room = callback.map_or(0, |c| CALLBACK.len() + room_for(c.len()) + 3)
+            + parts.block_consumer.len()
+            + room_for(nonce.as_bytes().len())
+            + parts.block_method.len()
+            + timestamp.len()
+            + parts.block_token.len()
+            + verifier.map_or(0, |v| VERIFIER.len() + room_for(v.len()))
+            + parts.block_version.len();
+        let key_len = match callback {
+            Some(_) => "oauth_callback".len(),
+            None => CONSUMER_KEY.len(),
+        };
+        params.push_with(room, key_len, |out, mut w| {
+            if let Some(c) = callback {
+                w = write_at(out, w, CALLBACK);
+                w = write_percent_encoded_twice(c, out, w);
+                w = write_at(out, w, b"%26");
+            }
+            w = write_at(out, w, &parts.block_consumer);
+            w = match nonce {
+                NonceText::Fresh(n) => write_at(out, w, n.as_bytes()),
+                NonceText::Given(n) => write_percent_encoded_twice(n.as_bytes(), out, w),
+            };
+            w = write_at(out, w, &parts.block_method);
+            w = write_at(out, w, timestamp);
+            w = write_at(out, w, &parts.block_token);
+            if let Some(v) = verifier {
+                w = write_at(out, w, VERIFIER);
+                w = write_percent_encoded_twice(v, out, w);
+            }
+            write_at(out, w, parts.block_version)
+        });
     }
 
     /// The `Authorization` header: the fixed pieces worked out with the
@@ -822,6 +909,13 @@ fn extend_base64_percent_encoded(tag: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Copies `bytes` to `out[w..]` and returns where they ended.
+#[inline]
+fn write_at(out: &mut [u8], w: usize, bytes: &[u8]) -> usize {
+    out[w..w + bytes.len()].copy_from_slice(bytes);
+    w + bytes.len()
+}
+
 /// Writes `n` in decimal into `buf` and returns its digits (no allocation).
 fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
@@ -888,6 +982,99 @@ pub fn parse_authorization_header(header: &str) -> Result<Vec<(String, String)>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 5849 §3.4.1 written plainly: decode every parameter, encode,
+    /// sort, join.
+    fn naive_base_string(method: &str, base_uri: &str, params: &[(&str, &str)]) -> String {
+        let mut encoded: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (percent_encode(k), percent_encode(v)))
+            .collect();
+        encoded.sort();
+        let joined = encoded
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        format!(
+            "{method}&{}&{}",
+            percent_encode(base_uri),
+            percent_encode(&joined)
+        )
+    }
+
+    #[test]
+    fn protocol_parameters_sort_among_the_requests_own_as_one_block_or_one_by_one() {
+        let consumer = ConsumerKeys::new("key+/", "secret").unwrap();
+        let token = AccessToken::new("1-tok en", "token secret").unwrap();
+        let signers = [
+            OAuth1::new(consumer.clone()),
+            OAuth1::new(consumer.clone()).with_token(token.clone()),
+            OAuth1::new(consumer)
+                .with_token(token)
+                .with_version_param(false)
+                .with_signature_method(SignatureMethod::HmacSha256),
+        ];
+        // Keys that sort before, among and after the protocol parameters.
+        let own_keys = [
+            vec![],
+            vec!["a", "z"],
+            vec!["oauth", "oauth`", "oauth_a", "oauth_zz", "oauth_nonce"],
+            vec!["oauth_consumer_key", "p"],
+        ];
+        for signer in &signers {
+            for keys in &own_keys {
+                for (query, query_params) in [
+                    ("q=%C3%A9", vec![("q", "é")]),
+                    ("q=%C3%A9&oauth_q=1", vec![("q", "é"), ("oauth_q", "1")]),
+                ] {
+                    for (callback, verifier, nonce) in [
+                        (None, None, "n0nce"),
+                        (Some("oob"), None, "a+b/c"),
+                        (Some("https://x.example/cb?a=1"), Some("12 34"), "fixed"),
+                    ] {
+                        let form: Vec<(&str, &str)> = keys.iter().map(|k| (*k, "v v")).collect();
+                        let mut request = SignableRequest::new(
+                            "POST",
+                            format!("https://API.x.com:443/2/t?{query}"),
+                        )
+                        .form(form.clone())
+                        .nonce(nonce)
+                        .timestamp(1_700_000_000);
+                        if let Some(c) = callback {
+                            request = request.callback(c);
+                        }
+                        if let Some(v) = verifier {
+                            request = request.verifier(v);
+                        }
+                        let signed = signer.sign(&request).unwrap();
+                        let method = signer.signature_method().as_str();
+                        let mut all = form.clone();
+                        all.extend(query_params.iter().copied());
+                        all.extend([
+                            ("oauth_consumer_key", "key+/"),
+                            ("oauth_nonce", nonce),
+                            ("oauth_signature_method", method),
+                            ("oauth_timestamp", "1700000000"),
+                        ]);
+                        if let Some(t) = signer.token() {
+                            all.push(("oauth_token", t.token()));
+                        }
+                        if signer.include_version {
+                            all.push(("oauth_version", "1.0"));
+                        }
+                        all.extend(callback.map(|c| ("oauth_callback", c)));
+                        all.extend(verifier.map(|v| ("oauth_verifier", v)));
+                        assert_eq!(
+                            signed.base_string,
+                            naive_base_string("POST", "https://api.x.com/2/t", &all),
+                            "{keys:?} {query} {callback:?} {verifier:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn decimal_formatting() {
