@@ -160,12 +160,35 @@ pub fn form(argument: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Str
     x_api_auth::form_pairs(argument, entries).map_err(|e| refused(py, e))
 }
 
+/// The pairs of a form that is exactly a `dict` of `str` keys and values
+/// (the common call), read without the general path's conversions; `None`
+/// for any other form (or a string that cannot be read), which [`form`]
+/// then reads, or refuses with its error.
+fn str_dict_pairs(obj: &Bound<'_, PyAny>) -> Option<Vec<(String, String)>> {
+    let dict = obj.cast_exact::<PyDict>().ok()?;
+    let mut pairs = Vec::with_capacity(dict.len());
+    for (key, value) in dict.iter() {
+        let text = |item: &Bound<'_, PyAny>| -> Option<String> {
+            Some(
+                item.cast_exact::<PyString>()
+                    .ok()?
+                    .to_cow()
+                    .ok()?
+                    .into_owned(),
+            )
+        };
+        pairs.push((text(&key)?, text(&value)?));
+    }
+    Some(pairs)
+}
+
 /// `argument`'s form, when given.
 pub fn optional_form(
     argument: &'static str,
     obj: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<Vec<(String, String)>>> {
-    obj.map(|obj| form(argument, obj)).transpose()
+    obj.map(|obj| str_dict_pairs(obj).map_or_else(|| form(argument, obj), Ok))
+        .transpose()
 }
 
 /// A credential object as the core's [`Credential`].
