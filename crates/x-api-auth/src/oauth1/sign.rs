@@ -675,11 +675,7 @@ impl OAuth1 {
         // a `&str` for each piece would cost a UTF-8 check each.
         let mut header = Vec::with_capacity(capacity);
         header.extend_from_slice(parts.header_start.as_bytes());
-        if let Some(c) = &callback {
-            header.extend_from_slice(CALLBACK.0.as_bytes());
-            header.extend_from_slice(c.as_bytes());
-            header.extend_from_slice(CALLBACK.1.as_bytes());
-        }
+        extend_entry(&mut header, callback.as_deref(), CALLBACK);
         header.extend_from_slice(parts.header_consumer.as_bytes());
         match nonce {
             NonceText::Fresh(n) => header.extend_from_slice(n.as_bytes()),
@@ -690,11 +686,7 @@ impl OAuth1 {
         header.extend_from_slice(parts.header_method.as_bytes());
         header.extend_from_slice(timestamp);
         header.extend_from_slice(parts.header_token.as_bytes());
-        if let Some(v) = &verifier {
-            header.extend_from_slice(VERIFIER.0.as_bytes());
-            header.extend_from_slice(v.as_bytes());
-            header.extend_from_slice(VERIFIER.1.as_bytes());
-        }
+        extend_entry(&mut header, verifier.as_deref(), VERIFIER);
         header.extend_from_slice(parts.header_version.as_bytes());
         debug_assert!(header.len() <= capacity, "sized for the worst case");
         String::from_utf8(header).unwrap_or_else(|_| unreachable!("every piece is ASCII"))
@@ -906,6 +898,16 @@ fn extend_base64_percent_encoded(tag: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&buf[..w]);
     for _ in 0..(3 - rest.len()) % 3 {
         out.extend_from_slice(b"%3D");
+    }
+}
+
+/// Appends an optional header entry, its encoded value between `open` and
+/// `close`.
+fn extend_entry(header: &mut Vec<u8>, value: Option<&str>, (open, close): (&str, &str)) {
+    if let Some(value) = value {
+        header.extend_from_slice(open.as_bytes());
+        header.extend_from_slice(value.as_bytes());
+        header.extend_from_slice(close.as_bytes());
     }
 }
 
