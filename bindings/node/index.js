@@ -304,7 +304,7 @@ function formOf(form) {
 
 /**
  * A form of strings (a plain object, or an array of [key, value] pairs) as its pairs joined
- * by NUL (`k\0v\0k\0v`), as `_authorizationHeaderJoined` reads them: one string crosses
+ * by NUL (`k\0v\0k\0v`), as `_joinedHeaderSigner`'s function reads them: one string crosses
  * N-API where walking the form across it costs more than signing. Null for any other form,
  * or when a key or value holds a NUL itself.
  */
@@ -420,7 +420,8 @@ function redactedSigned(signed) {
   // The native method takes the options as arguments: reading them from an object
   // across N-API costs more than signing.
   const headerWith = native.OAuth1.prototype._authorizationHeader
-  const headerJoined = native.OAuth1.prototype._authorizationHeaderJoined
+  const joinedHeaderSigner = native.OAuth1.prototype._joinedHeaderSigner
+  const signers = new WeakMap()
   const parameters = ['method', 'url', 'form', 'formBody', 'nonce', 'timestamp', 'callback', 'verifier']
   Object.defineProperty(OAuth1.prototype, 'authorizationHeader', {
     value: function authorizationHeader(request) {
@@ -438,7 +439,11 @@ function redactedSigned(signed) {
         const pairs = common ? (form == null ? undefined : joinedForm(form)) : null
         if (pairs !== null) {
           args = [pairs === undefined ? `${method}\0${url}` : `${method}\0${url}\0${pairs}`]
-          call = headerJoined
+          call = signers.get(this)
+          if (call === undefined) {
+            call = joinedHeaderSigner.call(this)
+            signers.set(this, call)
+          }
         } else {
           args = [method, url, formOf(form), formBody, nonce, timestamp, callback, verifier]
           // N-API's conversion errors do not name an argument: the types are checked here.
@@ -454,7 +459,7 @@ function redactedSigned(signed) {
         throw toXAuthError(error, [request], ['request'])
       }
       try {
-        return call === headerJoined ? headerJoined.call(this, args[0]) : headerWith.apply(this, args)
+        return call === headerWith ? headerWith.apply(this, args) : call(args[0])
       } catch (error) {
         throw toXAuthError(error, args, parameters)
       }

@@ -75,6 +75,21 @@ test('the common call (a form of strings, no other option) signs as the general 
   refused({ method: 'POST', url: URL_, form: [['only-key']] }, 'form')
 })
 
+test('each signer signs the common call with its own keys, and only on an OAuth1', () => {
+  // The common call goes through a function made once per signer: it must never mix signers.
+  const a = new x.OAuth1({ consumerKey: 'key-a', consumerSecret: 's' })
+  const b = new x.OAuth1({ consumerKey: 'key-b', consumerSecret: 's', token: '1-t', tokenSecret: 't' })
+  for (let i = 0; i < 3; i++) {
+    assert.match(a.authorizationHeader({ method: 'GET', url: URL_ }), /oauth_consumer_key="key-a"/)
+    const header = b.authorizationHeader({ method: 'GET', url: URL_, form: { q: 'x' } })
+    assert.match(header, /oauth_consumer_key="key-b".*oauth_token="1-t"/)
+  }
+  assert.throws(
+    () => x.OAuth1.prototype.authorizationHeader.call({}, { method: 'GET', url: URL_ }),
+    (e) => e instanceof x.XAuthError && e.code === 'X_INVALID_INPUT',
+  )
+})
+
 test('numbers read as String() writes them', () => {
   for (const [value, text] of [[1.5, '1.5'], [200, '200'], [-0, '0'], [1e21, '1e+21'], [2n ** 70n, String(2n ** 70n)], [0.1 + 0.2, '0.30000000000000004']]) {
     const a = signer().sign({ method: 'POST', url: URL_, form: { n: value }, ...FIXED }).baseString
