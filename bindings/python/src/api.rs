@@ -116,6 +116,9 @@ fn form_entry(item: &Bound<'_, PyAny>) -> PyResult<FormEntry> {
 /// float, bytes, or a list or tuple of those for a repeated key), an
 /// iterable of (key, value) pairs, or an encoded form (str).
 pub fn form(argument: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    if let Some(pairs) = str_dict_pairs(obj) {
+        return Ok(pairs);
+    }
     let py = obj.py();
     if obj.is_instance_of::<PyString>() {
         let encoded: String = obj.extract().map_err(|e| reading(py, argument, e))?;
@@ -162,8 +165,8 @@ pub fn form(argument: &'static str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Str
 
 /// The pairs of a form that is exactly a `dict` of `str` keys and values
 /// (the common call), read without the general path's conversions; `None`
-/// for any other form (or a string that cannot be read), which [`form`]
-/// then reads, or refuses with its error.
+/// for any other form (or a string that cannot be read), which the general
+/// path of [`form`] then reads, or refuses with its error.
 fn str_dict_pairs(obj: &Bound<'_, PyAny>) -> Option<Vec<(String, String)>> {
     let dict = obj.cast_exact::<PyDict>().ok()?;
     let mut pairs = Vec::with_capacity(dict.len());
@@ -187,8 +190,7 @@ pub fn optional_form(
     argument: &'static str,
     obj: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<Vec<(String, String)>>> {
-    obj.map(|obj| str_dict_pairs(obj).map_or_else(|| form(argument, obj), Ok))
-        .transpose()
+    obj.map(|obj| form(argument, obj)).transpose()
 }
 
 /// A credential object as the core's [`Credential`].

@@ -279,15 +279,6 @@ struct SignerParts {
     signature_method_pair: Vec<u8>,
     /// `oauth_token%3D…`, with a token.
     token_pair: Option<Vec<u8>>,
-    /// The protocol parameters as one block of the base string, in pieces
-    /// around what changes per request: `oauth_consumer_key%3D…%26oauth_nonce%3D`,
-    block_consumer: Vec<u8>,
-    /// `%26oauth_signature_method%3D…%26oauth_timestamp%3D`,
-    block_method: Vec<u8>,
-    /// `%26oauth_token%3D…` (with a token),
-    block_token: Vec<u8>,
-    /// `%26oauth_version%3D1.0` (unless left out).
-    block_version: &'static [u8],
     /// `OAuth `, with the realm: `OAuth realm="…", `.
     header_start: String,
     /// `oauth_consumer_key="…", oauth_nonce="`.
@@ -316,23 +307,10 @@ impl SignerParts {
             percent_encode_into(realm, &mut header_start);
             header_start.push_str("\", ");
         }
-        let consumer_key_pair = pair_reencoded(CONSUMER_KEY, &consumer_key);
-        let signature_method_pair = pair_reencoded(SIGNATURE_METHOD, method.as_str());
-        let token_pair = token.as_deref().map(|t| pair_reencoded(TOKEN, t));
         Arc::new(Self {
-            block_consumer: [&consumer_key_pair[..], b"%26oauth_nonce%3D"].concat(),
-            block_method: [b"%26", &signature_method_pair[..], b"%26oauth_timestamp%3D"].concat(),
-            block_token: token_pair
-                .as_ref()
-                .map_or_else(Vec::new, |pair| [b"%26", &pair[..]].concat()),
-            block_version: if include_version {
-                b"%26oauth_version%3D1.0"
-            } else {
-                b""
-            },
-            consumer_key_pair,
-            signature_method_pair,
-            token_pair,
+            consumer_key_pair: pair_reencoded(CONSUMER_KEY, &consumer_key),
+            signature_method_pair: pair_reencoded(SIGNATURE_METHOD, method.as_str()),
+            token_pair: token.as_deref().map(|t| pair_reencoded(TOKEN, t)),
             header_start,
             header_consumer: format!("{CONSUMER_KEY}=\"{consumer_key}\", oauth_nonce=\""),
             header_method: format!("\", {SIGNATURE_METHOD}=\"{method}\", oauth_timestamp=\""),
@@ -589,9 +567,9 @@ impl OAuth1 {
     }
 
     /// Adds the protocol parameters as one block, `%26`-joined and in
-    /// order, from the signer's fixed pieces and what changes per request:
-    /// no key of the request's own parameters sorts among theirs (none
-    /// starts with `oauth_`), so the block sorts as its first key.
+    /// order, from the signer's fixed pairs and what changes per request: no
+    /// key of the request's own parameters sorts among theirs (none starts
+    /// with `oauth_`), so the block sorts as its first key.
     fn push_oauth_block(
         &self,
         params: &mut Params,
@@ -599,19 +577,28 @@ impl OAuth1 {
         nonce: &NonceText<'_>,
         timestamp: &[u8],
     ) {
+        const AND: &[u8] = b"%26";
         const CALLBACK: &[u8] = b"oauth_callback%3D";
+        const NONCE: &[u8] = b"%26oauth_nonce%3D";
+        const TIMESTAMP: &[u8] = b"%26oauth_timestamp%3D";
         const VERIFIER: &[u8] = b"%26oauth_verifier%3D";
+        const VERSION: &[u8] = b"%26oauth_version%3D1.0";
         let parts = &*self.parts;
         let callback = request.callback.as_deref().map(str::as_bytes);
         let verifier = request.verifier.as_deref().map(str::as_bytes);
-        let room = callback.map_or(0, |c| CALLBACK.len() + room_for(c.len()) + 3)
-            + parts.block_consumer.len()
+        let token = parts.token_pair.as_deref();
+        let version = if self.include_version { VERSION } else { b"" };
+        let room = callback.map_or(0, |c| CALLBACK.len() + room_for(c.len()) + AND.len())
+            + parts.consumer_key_pair.len()
+            + NONCE.len()
             + room_for(nonce.as_bytes().len())
-            + parts.block_method.len()
+            + AND.len()
+            + parts.signature_method_pair.len()
+            + TIMESTAMP.len()
             + timestamp.len()
-            + parts.block_token.len()
+            + token.map_or(0, |t| AND.len() + t.len())
             + verifier.map_or(0, |v| VERIFIER.len() + room_for(v.len()))
-            + parts.block_version.len();
+            + version.len();
         let key_len = match callback {
             Some(_) => "oauth_callback".len(),
             None => CONSUMER_KEY.len(),
@@ -620,21 +607,27 @@ impl OAuth1 {
             if let Some(c) = callback {
                 w = write_at(out, w, CALLBACK);
                 w = write_percent_encoded_twice(c, out, w);
-                w = write_at(out, w, b"%26");
+                w = write_at(out, w, AND);
             }
-            w = write_at(out, w, &parts.block_consumer);
+            w = write_at(out, w, &parts.consumer_key_pair);
+            w = write_at(out, w, NONCE);
             w = match nonce {
                 NonceText::Fresh(n) => write_at(out, w, n.as_bytes()),
                 NonceText::Given(n) => write_percent_encoded_twice(n.as_bytes(), out, w),
             };
-            w = write_at(out, w, &parts.block_method);
+            w = write_at(out, w, AND);
+            w = write_at(out, w, &parts.signature_method_pair);
+            w = write_at(out, w, TIMESTAMP);
             w = write_at(out, w, timestamp);
-            w = write_at(out, w, &parts.block_token);
+            if let Some(t) = token {
+                w = write_at(out, w, AND);
+                w = write_at(out, w, t);
+            }
             if let Some(v) = verifier {
                 w = write_at(out, w, VERIFIER);
                 w = write_percent_encoded_twice(v, out, w);
             }
-            write_at(out, w, parts.block_version)
+            write_at(out, w, version)
         });
     }
 
